@@ -1,0 +1,41 @@
+# Convenience targets; the build itself is CMake (CMakeLists.txt).
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+
+.PHONY: all setup build build-asan test unit-test asan-test diff-test contracts-test bench demo clean
+
+all: build
+
+setup:
+	bash scripts/setup.sh
+
+build: setup
+	cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=gcc >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: setup
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_C_COMPILER=clang -DKMSCTL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+unit-test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+asan-test: build-asan
+	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+diff-test: build
+	bash tests/diff/run.sh $(BUILD)/kmsctl
+
+contracts-test: setup
+	bash tests/contracts.sh
+
+# Everything but the long fuzz and benchmark runs.
+test: unit-test asan-test diff-test contracts-test
+	@echo "make test: all suites passed"
+
+bench: build
+	bash bench/cli.sh $(BUILD)/kmsctl
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

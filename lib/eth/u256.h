@@ -1,0 +1,65 @@
+/* u256.h: unsigned 256-bit integers (four little-endian 64-bit limbs), parsing and formatting. */
+#ifndef KMS_ETH_U256_H
+#define KMS_ETH_U256_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "error.h"
+
+/* w[0] is the least significant limb. */
+typedef struct u256 {
+    uint64_t w[4];
+} u256;
+
+/* Longest decimal text of a u256 plus NUL (78 digits + 1). */
+#define U256_DEC_MAX 80
+
+/* A u256 holding v. */
+u256 u256_from_u64(uint64_t v);
+
+/* Reads a big-endian number of n <= 32 bytes. */
+u256 u256_from_be(const uint8_t *p, size_t n);
+
+/* Writes the 32-byte big-endian form. */
+void u256_to_be(const u256 *a, uint8_t out[32]);
+
+/* True if a == 0. */
+int u256_is_zero(const u256 *a);
+
+/* -1, 0 or 1 as a <, ==, > b. */
+int u256_cmp(const u256 *a, const u256 *b);
+
+/* r = a + b; returns 1 on overflow (r wraps). */
+int u256_add(u256 *r, const u256 *a, const u256 *b);
+
+/* r = a - b; returns 1 on underflow (r wraps). */
+int u256_sub(u256 *r, const u256 *a, const u256 *b);
+
+/* r = a * b; returns 1 on overflow (r keeps the low 256 bits). */
+int u256_mul(u256 *r, const u256 *a, const u256 *b);
+
+/* q = a / b, rem = a % b (either may be NULL); returns -KMS_EINVAL on b == 0. */
+int u256_divmod(u256 *q, u256 *rem, const u256 *a, const u256 *b, kms_error *err);
+
+/* r = ~a + 1 (two's complement negation). */
+u256 u256_neg(const u256 *a);
+
+/* Number of significant bits (0 for zero). */
+unsigned u256_bits(const u256 *a);
+
+/* Parses decimal digits or 0x hex (n chars) into r; fails on empty, bad digit or overflow. */
+int u256_parse(const char *s, size_t n, u256 *r, kms_error *err);
+
+/* Writes the decimal form to out (U256_DEC_MAX bytes). */
+void u256_to_dec(const u256 *a, char out[U256_DEC_MAX]);
+
+/* Writes "0x" and minimal lower-case hex ("0x0" for zero) to out (67 bytes). */
+void u256_to_hex(const u256 *a, char out[67]);
+
+/* Parses a decimal amount like "1.5" scaled by 10^decimals ("1.5" ether -> wei); rejects excess digits. */
+int u256_parse_units(const char *s, unsigned decimals, u256 *r, kms_error *err);
+
+/* Formats a scaled by 10^decimals as a decimal with trailing zeros trimmed ("1.5", "2"). */
+void u256_format_units(const u256 *a, unsigned decimals, char out[U256_DEC_MAX + 2]);
+
+#endif

@@ -1,0 +1,10 @@
+/* cmd_contracts.c: placeholder until this command group lands. */
+#include "cli.h"
+#include "commands.h"
+
+int cmd_contracts(int argc, char **argv)
+{
+    (void)argc;
+    return cli_fail("%s: not implemented yet", argv[0]);
+}
+
