@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title IAppAuthBasicManagement
+/// @notice The minimal allowlist management every app policy offers.
+/// @dev ERC-165 id 0x8fd37527 (xor of the four selectors).
+interface IAppAuthBasicManagement {
+    event ComposeHashAdded(bytes32 composeHash);
+    event ComposeHashRemoved(bytes32 composeHash);
+    event DeviceAdded(bytes32 deviceId);
+    event DeviceRemoved(bytes32 deviceId);
+
+    function addComposeHash(bytes32 composeHash) external;
+    function removeComposeHash(bytes32 composeHash) external;
+    function addDevice(bytes32 deviceId) external;
+    function removeDevice(bytes32 deviceId) external;
+}
