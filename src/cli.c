@@ -86,6 +86,9 @@ void cli_args_free(cli_args *a)
     a->npos = 0;
 }
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
 static void vprint_line(const char *prefix, const char *fmt, va_list ap)
 {
     fprintf(stderr, "kmsctl: %s", prefix);
