@@ -34,4 +34,11 @@ int kms_sign_hash(const uint8_t priv[32], const uint8_t hash[32], kms_sig *sig, 
 int kms_recover_address(const uint8_t hash[32], const kms_sig *sig, uint8_t addr[20],
                         kms_error *err);
 
+/* True if sig's s is at most n/2 (the canonical form EIP-2 requires). */
+int kms_sig_is_low_s(const kms_sig *sig);
+
+/* Recovers the signer's public key X||Y from a hash and signature; rejects high-s and bad v. */
+int kms_recover_pubkey(const uint8_t hash[32], const kms_sig *sig, uint8_t pub[64],
+                       kms_error *err);
+
 #endif
