@@ -1,0 +1,48 @@
+/* abi_selector.c: keccak256 of canonical signatures. */
+#include "abi_selector.h"
+
+#include <string.h>
+#include "keccak.h"
+
+static int hash_sig(const kms_abi_sig *sig, uint8_t out[32], kms_error *err)
+{
+    char canon[KMS_ABI_MAX_TEXT * 2];
+    int rc = kms_abi_sig_canonical(sig, canon, sizeof canon, err);
+    if (rc == 0)
+        kms_keccak256(canon, strlen(canon), out);
+    return rc;
+}
+
+int kms_abi_selector(const kms_abi_sig *sig, uint8_t out[4], kms_error *err)
+{
+    uint8_t h[32];
+    int rc = hash_sig(sig, h, err);
+    if (rc == 0)
+        memcpy(out, h, 4);
+    return rc;
+}
+
+int kms_abi_selector_of(const char *text, uint8_t out[4], kms_error *err)
+{
+    kms_abi_sig sig;
+    int rc = kms_abi_sig_parse(text, true, &sig, err);
+    if (rc != 0)
+        return rc;
+    rc = kms_abi_selector(&sig, out, err);
+    kms_abi_sig_free(&sig);
+    return rc;
+}
+
+int kms_abi_event_topic(const char *text, uint8_t out[32], kms_error *err)
+{
+    kms_abi_sig sig;
+    const char *t = text;
+    if (strncmp(t, "event ", 6) == 0)
+        t += 6;
+    int rc = kms_abi_sig_parse(t, true, &sig, err);
+    if (rc != 0)
+        return rc;
+    rc = hash_sig(&sig, out, err);
+    kms_abi_sig_free(&sig);
+    return rc;
+}

@@ -1,0 +1,226 @@
+/* abi_sig.c: parser of function signatures with optional names, modifiers and outputs. */
+#include "abi_sig.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct cursor {
+    const char *s;
+    size_t n;
+    size_t pos;
+    bool lenient;
+} cursor;
+
+static int is_ident_start(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$';
+}
+
+static int is_ident_char(char c)
+{
+    return is_ident_start(c) || (c >= '0' && c <= '9');
+}
+
+static void skip_space(cursor *c)
+{
+    while (c->pos < c->n && (c->s[c->pos] == ' ' || c->s[c->pos] == '\t'))
+        c->pos++;
+}
+
+/* Length of the identifier at the cursor (0 if none). */
+static size_t peek_ident(const cursor *c)
+{
+    size_t i = c->pos;
+    if (i >= c->n || !is_ident_start(c->s[i]))
+        return 0;
+    while (i < c->n && is_ident_char(c->s[i]))
+        i++;
+    return i - c->pos;
+}
+
+static bool ident_is(const cursor *c, size_t len, const char *word)
+{
+    return strlen(word) == len && memcmp(c->s + c->pos, word, len) == 0;
+}
+
+static int sig_error(const cursor *c, kms_error *err, const char *what)
+{
+    return kms_fail(err, KMS_EINVAL, "bad signature '%.*s': %s at position %zu",
+                    (int)(c->n > 200 ? 200 : c->n), c->s, what, c->pos);
+}
+
+/* After a parameter's type: optional storage location, "indexed", and a name. */
+static void skip_param_words(cursor *c)
+{
+    skip_space(c);
+    size_t l = peek_ident(c);
+    if (l && (ident_is(c, l, "memory") || ident_is(c, l, "storage") || ident_is(c, l, "calldata"))) {
+        c->pos += l;
+        skip_space(c);
+        l = peek_ident(c);
+    }
+    if (l && ident_is(c, l, "indexed")) {
+        c->pos += l;
+        skip_space(c);
+        l = peek_ident(c);
+    }
+    if (l) {
+        c->pos += l;
+        skip_space(c);
+    }
+}
+
+static int push(kms_abi_type *t, kms_abi_type *f, kms_error *err)
+{
+    if (t->nfields >= KMS_ABI_MAX_FIELDS) {
+        kms_abi_type_free(f);
+        return kms_fail(err, KMS_ERANGE, "more than %d parameters", KMS_ABI_MAX_FIELDS);
+    }
+    kms_abi_type **nf = realloc(t->fields, (t->nfields + 1) * sizeof *nf);
+    if (!nf) {
+        kms_abi_type_free(f);
+        return kms_fail(err, KMS_ENOMEM, "out of memory");
+    }
+    t->fields = nf;
+    t->fields[t->nfields++] = f;
+    return 0;
+}
+
+/* "(T a, T b,)" at the cursor into a new tuple. */
+static int parse_params(cursor *c, kms_abi_type **out, kms_error *err)
+{
+    if (c->pos >= c->n || c->s[c->pos] != '(')
+        return sig_error(c, err, "expected '('");
+    kms_abi_type *t = calloc(1, sizeof *t);
+    if (!t)
+        return kms_fail(err, KMS_ENOMEM, "out of memory");
+    t->kind = KMS_ABI_TUPLE;
+    c->pos++;
+    skip_space(c);
+    int rc = 0;
+    while (rc == 0 && c->pos < c->n && c->s[c->pos] != ')') {
+        kms_abi_type *f = NULL;
+        rc = kms_abi_type_parse_at(c->s, c->n, &c->pos, c->lenient, 1, &f, err);
+        if (rc == 0)
+            rc = push(t, f, err);
+        if (rc != 0)
+            break;
+        skip_param_words(c);
+        if (c->pos < c->n && c->s[c->pos] == ',') {
+            c->pos++;
+            skip_space(c);
+        } else {
+            break;
+        }
+    }
+    if (rc == 0 && (c->pos >= c->n || c->s[c->pos] != ')'))
+        rc = kms_fail(err, KMS_EINVAL, "unbalanced brackets in '%.*s'", (int)(c->n > 200 ? 200 : c->n), c->s);
+    if (rc != 0) {
+        kms_abi_type_free(t);
+        return rc;
+    }
+    c->pos++;
+    *out = t;
+    return 0;
+}
+
+/* Visibility and state-mutability words cast accepts between inputs and outputs. */
+static void skip_modifiers(cursor *c)
+{
+    static const char *const words[] = {"external", "public", "internal", "private",
+                                        "pure",     "view",   "payable"};
+    for (;;) {
+        size_t save = c->pos;
+        skip_space(c);
+        size_t l = peek_ident(c);
+        bool hit = false;
+        for (size_t i = 0; l && i < sizeof words / sizeof words[0]; i++)
+            if (ident_is(c, l, words[i]))
+                hit = true;
+        if (!hit) {
+            c->pos = save;
+            return;
+        }
+        c->pos += l;
+    }
+}
+
+static int parse_outputs(cursor *c, kms_abi_sig *out, kms_error *err)
+{
+    skip_modifiers(c);
+    skip_space(c);
+    if (c->pos < c->n && c->s[c->pos] == ':')
+        c->pos++;
+    size_t l = peek_ident(c);
+    if (l && ident_is(c, l, "returns"))
+        c->pos += l;
+    skip_space(c);
+    if (c->pos < c->n && c->s[c->pos] == '(')
+        return parse_params(c, &out->outputs, err);
+    out->outputs = calloc(1, sizeof *out->outputs);
+    if (!out->outputs)
+        return kms_fail(err, KMS_ENOMEM, "out of memory");
+    out->outputs->kind = KMS_ABI_TUPLE;
+    return 0;
+}
+
+static int parse_name(cursor *c, kms_abi_sig *out, kms_error *err)
+{
+    size_t l = peek_ident(c);
+    if (l == 0)
+        return sig_error(c, err, "expected a function name");
+    out->name = malloc(l + 1);
+    if (!out->name)
+        return kms_fail(err, KMS_ENOMEM, "out of memory");
+    memcpy(out->name, c->s + c->pos, l);
+    out->name[l] = '\0';
+    c->pos += l;
+    skip_space(c);
+    return 0;
+}
+
+int kms_abi_sig_parse(const char *text, bool lenient, kms_abi_sig *out, kms_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cursor c = {text, strlen(text), 0, lenient};
+    if (c.n > KMS_ABI_MAX_TEXT)
+        return kms_fail(err, KMS_ERANGE, "signature longer than %d characters", KMS_ABI_MAX_TEXT);
+    size_t l = peek_ident(&c);
+    if (l == 8 && memcmp(text, "function", 8) == 0 && l < c.n && (text[l] == ' ' || text[l] == '\t')) {
+        c.pos = l;
+        skip_space(&c);
+    }
+    int rc = parse_name(&c, out, err);
+    if (rc == 0)
+        rc = parse_params(&c, &out->inputs, err);
+    if (rc == 0)
+        rc = parse_outputs(&c, out, err);
+    if (rc == 0) {
+        skip_space(&c);
+        if (c.pos != c.n)
+            rc = sig_error(&c, err, "unexpected text");
+    }
+    if (rc != 0)
+        kms_abi_sig_free(out);
+    return rc;
+}
+
+void kms_abi_sig_free(kms_abi_sig *sig)
+{
+    free(sig->name);
+    kms_abi_type_free(sig->inputs);
+    kms_abi_type_free(sig->outputs);
+    memset(sig, 0, sizeof *sig);
+}
+
+int kms_abi_sig_canonical(const kms_abi_sig *sig, char *out, size_t cap, kms_error *err)
+{
+    size_t used = 0, nl = strlen(sig->name);
+    if (nl + 1 > cap)
+        return kms_fail(err, KMS_ERANGE, "signature too long");
+    memcpy(out, sig->name, nl + 1);
+    used = nl;
+    if (kms_abi_type_canonical(sig->inputs, out, cap, &used) != 0)
+        return kms_fail(err, KMS_ERANGE, "signature too long");
+    return 0;
+}
