@@ -31,8 +31,17 @@ contracts-test: setup
 	bash tests/contracts.sh
 
 # Everything but the long fuzz and benchmark runs.
-test: unit-test asan-test diff-test contracts-test
+test: unit-test asan-test diff-test contracts-test fuzz-smoke
 	@echo "make test: all suites passed"
+
+# libFuzzer targets (fuzz/, docs/fuzzing.md): FUZZ_SECONDS per target, or a short smoke run.
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz fuzz-smoke
+fuzz: setup
+	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) bash scripts/fuzz.sh run
+
+fuzz-smoke: setup
+	JOBS=$(JOBS) bash scripts/fuzz.sh smoke
 
 bench: build
 	bash bench/cli.sh $(BUILD)/kmsctl

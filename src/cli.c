@@ -1,6 +1,7 @@
 /* cli.c: flag parsing and output helpers shared by every command. */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,4 +140,16 @@ int cli_print_json(json_t *v)
     puts(s);
     free(s);
     return CLI_OK;
+}
+
+int cli_read_stdin(kms_buf *b, kms_error *err)
+{
+    uint8_t chunk[4096];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+        if (kms_buf_append(b, chunk, got, err))
+            return -err->code;
+    if (ferror(stdin))
+        return kms_fail(err, KMS_EIO, "cannot read standard input: %s", strerror(errno));
+    return 0;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <jansson.h>
 #include "eth/error.h"
+#include "eth/hex.h"
 
 /* Exit codes: 0 ok, 1 failure, 2 usage. */
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
@@ -65,6 +66,9 @@ void cli_warn(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
+
+/* Appends all of standard input to b; returns 0 or a negative kms code with err filled. */
+int cli_read_stdin(kms_buf *b, kms_error *err);
 
 /* Prints a JSON value (compact, sorted keys, newline) to stdout, then frees it; returns CLI_OK or CLI_FAIL. */
 int cli_print_json(json_t *v);

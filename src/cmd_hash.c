@@ -46,19 +46,6 @@ static const char *shown(const char *s, size_t n, char out[48])
     return out;
 }
 
-/* Reads all of stdin into b. */
-static int read_stdin(kms_buf *b, kms_error *err)
-{
-    uint8_t chunk[4096];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-        if (kms_buf_append(b, chunk, got, err))
-            return -1;
-    if (ferror(stdin))
-        return kms_fail(err, KMS_EIO, "cannot read stdin: %s", strerror(errno));
-    return 0;
-}
-
 /* Length of the UTF-8 sequence at p[0..n) if it is valid (as Rust's str), else 0. */
 static size_t utf8_seq(const uint8_t *p, size_t n)
 {
@@ -148,7 +135,7 @@ int cmd_keccak(int argc, char **argv)
     if (a.npos)
         rc = kms_buf_append(&in, a.pos[0], strlen(a.pos[0]), &err);
     else
-        rc = read_stdin(&in, &err);
+        rc = cli_read_stdin(&in, &err);
     cli_args_free(&a);
     uint8_t hash[32];
     if (rc == 0)

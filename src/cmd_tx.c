@@ -173,11 +173,10 @@ static int decode_and_print(const char *text, kms_error *err)
 static char *read_stdin_text(kms_error *err)
 {
     kms_buf b = {0};
-    char chunk[4096];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-        if (kms_buf_append(&b, chunk, got, err))
-            break;
+    if (cli_read_stdin(&b, err)) {
+        kms_buf_free(&b);
+        return NULL;
+    }
     while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r' ||
                      b.data[b.len - 1] == ' ' || b.data[b.len - 1] == '\t'))
         b.len--;

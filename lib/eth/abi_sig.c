@@ -70,22 +70,6 @@ static void skip_param_words(cursor *c)
     }
 }
 
-static int push(kms_abi_type *t, kms_abi_type *f, kms_error *err)
-{
-    if (t->nfields >= KMS_ABI_MAX_FIELDS) {
-        kms_abi_type_free(f);
-        return kms_fail(err, KMS_ERANGE, "more than %d parameters", KMS_ABI_MAX_FIELDS);
-    }
-    kms_abi_type **nf = realloc(t->fields, (t->nfields + 1) * sizeof *nf);
-    if (!nf) {
-        kms_abi_type_free(f);
-        return kms_fail(err, KMS_ENOMEM, "out of memory");
-    }
-    t->fields = nf;
-    t->fields[t->nfields++] = f;
-    return 0;
-}
-
 /* "(T a, T b,)" at the cursor into a new tuple. */
 static int parse_params(cursor *c, kms_abi_type **out, kms_error *err)
 {
@@ -102,7 +86,7 @@ static int parse_params(cursor *c, kms_abi_type **out, kms_error *err)
         kms_abi_type *f = NULL;
         rc = kms_abi_type_parse_at(c->s, c->n, &c->pos, c->lenient, 1, &f, err);
         if (rc == 0)
-            rc = push(t, f, err);
+            rc = kms_abi_type_add_field(t, f, err);
         if (rc != 0)
             break;
         skip_param_words(c);

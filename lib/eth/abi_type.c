@@ -163,11 +163,11 @@ static int unbalanced(const char *s, size_t n, kms_error *err)
     return kms_fail(err, KMS_EINVAL, "unbalanced brackets in '%.*s'", (int)(n > 200 ? 200 : n), s);
 }
 
-static int add_field(kms_abi_type *t, kms_abi_type *f, kms_error *err)
+int kms_abi_type_add_field(kms_abi_type *t, kms_abi_type *f, kms_error *err)
 {
     if (t->nfields >= KMS_ABI_MAX_FIELDS) {
         kms_abi_type_free(f);
-        return kms_fail(err, KMS_ERANGE, "tuple has more than %d components", KMS_ABI_MAX_FIELDS);
+        return kms_fail(err, KMS_ERANGE, "more than %d tuple components or parameters", KMS_ABI_MAX_FIELDS);
     }
     kms_abi_type **nf = realloc(t->fields, (t->nfields + 1) * sizeof *nf);
     if (!nf) {
@@ -193,7 +193,7 @@ static int parse_tuple(const char *s, size_t n, size_t *pos, bool lenient, int d
         kms_abi_type *f = NULL;
         rc = kms_abi_type_parse_at(s, n, pos, lenient, depth + 1, &f, err);
         if (rc == 0)
-            rc = add_field(t, f, err);
+            rc = kms_abi_type_add_field(t, f, err);
         if (rc == 0 && *pos < n && s[*pos] == ',') {
             (*pos)++;
             skip_space(s, n, pos);

@@ -47,6 +47,9 @@ int kms_abi_type_parse_at(const char *s, size_t n, size_t *pos, bool lenient, in
 /* Parses a whole type text such as "(uint256,bytes)[2]" (strict). */
 int kms_abi_type_parse(const char *s, kms_abi_type **out, kms_error *err);
 
+/* Appends field f to tuple t (taking ownership of f, freed on failure); bounded by KMS_ABI_MAX_FIELDS. */
+int kms_abi_type_add_field(kms_abi_type *t, kms_abi_type *f, kms_error *err);
+
 /* Frees a type tree (NULL is fine). */
 void kms_abi_type_free(kms_abi_type *t);
 
