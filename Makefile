@@ -47,4 +47,4 @@ bench: build
 	bash bench/cli.sh $(BUILD)/kmsctl
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -155,8 +155,10 @@ static int get_salt(json_t *obj, ks_parsed *k, kms_error *err)
                         KMS_KEYSTORE_MAX_SALT);
     kms_buf b = {0};
     int rc = kms_hex_decode(s, len, &b, err);
-    if (rc < 0)
+    if (rc < 0) {
+        kms_buf_free(&b);
         return kms_error_prefix(err, "field '%ssalt': ", where);
+    }
     if (b.len == 0 || b.len > KMS_KEYSTORE_MAX_SALT) {
         kms_buf_free(&b);
         return kms_fail(err, KMS_ERANGE, "field '%ssalt' must be 1..%u bytes", where,

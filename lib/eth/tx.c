@@ -181,7 +181,8 @@ int kms_tx_encode_signed(const kms_tx *tx, kms_buf *out, kms_error *err)
 {
     if (!tx->is_signed)
         return kms_fail(err, KMS_ESTATE, "transaction is not signed yet");
-    if (tx->type == KMS_TX_LEGACY && tx->has_chain_id && tx->chain_id > (UINT64_MAX - 36) / 2)
+    if (tx->type == KMS_TX_LEGACY && tx->has_chain_id &&
+        tx->chain_id > (UINT64_MAX - 35 - tx->sig.v) / 2)
         return kms_fail(err, KMS_ERANGE, "chain id %llu is too large for a legacy v",
                         (unsigned long long)tx->chain_id);
     int rc = check_type(tx, err);

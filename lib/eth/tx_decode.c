@@ -104,7 +104,7 @@ static int split_legacy_v(uint64_t v, kms_tx *tx, kms_error *err)
 /* Reads a typed y parity (0 or 1). */
 static int get_parity(const kms_rlp_item *it, kms_tx *tx, kms_error *err)
 {
-    uint64_t y;
+    uint64_t y = 0;
     int rc = kms_rlp_get_u64(it, &y, err);
     if (rc == 0 && y > 1)
         return kms_fail(err, KMS_EINVAL, "y parity %llu is not 0 or 1", (unsigned long long)y);

@@ -200,6 +200,9 @@ void u256_to_hex(const u256 *a, char out[67])
 
 int u256_parse_units(const char *s, unsigned decimals, u256 *r, kms_error *err)
 {
+    if (decimals > U256_MAX_DECIMALS)
+        return kms_fail(err, KMS_ERANGE, "%u decimals is more than the %u a 256-bit amount can have",
+                        decimals, U256_MAX_DECIMALS);
     const char *dot = strchr(s, '.');
     size_t ilen = dot ? (size_t)(dot - s) : strlen(s);
     size_t flen = dot ? strlen(dot + 1) : 0;
@@ -219,8 +222,11 @@ int u256_parse_units(const char *s, unsigned decimals, u256 *r, kms_error *err)
     return 0;
 }
 
-void u256_format_units(const u256 *a, unsigned decimals, char out[U256_DEC_MAX + 2])
+int u256_format_units(const u256 *a, unsigned decimals, char out[U256_DEC_MAX + 2])
 {
+    out[0] = '\0';
+    if (decimals > U256_MAX_DECIMALS)
+        return -KMS_ERANGE;
     char dec[U256_DEC_MAX];
     u256_to_dec(a, dec);
     size_t n = strlen(dec), o = 0;
@@ -239,4 +245,5 @@ void u256_format_units(const u256 *a, unsigned decimals, char out[U256_DEC_MAX +
     if (o == frac_start + 1)
         o = frac_start;
     out[o] = '\0';
+    return 0;
 }

@@ -56,10 +56,16 @@ void u256_to_dec(const u256 *a, char out[U256_DEC_MAX]);
 /* Writes "0x" and minimal lower-case hex ("0x0" for zero) to out (67 bytes). */
 void u256_to_hex(const u256 *a, char out[67]);
 
-/* Parses a decimal amount like "1.5" scaled by 10^decimals ("1.5" ether -> wei); rejects excess digits. */
+/* Largest decimals the unit functions take: 10^77 is the largest power of ten in a u256, and
+ * the formatted text of any u256 then fits in U256_DEC_MAX + 2 bytes. */
+#define U256_MAX_DECIMALS 77u
+
+/* Parses a decimal amount like "1.5" scaled by 10^decimals ("1.5" ether -> wei); rejects excess
+ * digits, and decimals above U256_MAX_DECIMALS with -KMS_ERANGE. */
 int u256_parse_units(const char *s, unsigned decimals, u256 *r, kms_error *err);
 
-/* Formats a scaled by 10^decimals as a decimal with trailing zeros trimmed ("1.5", "2"). */
-void u256_format_units(const u256 *a, unsigned decimals, char out[U256_DEC_MAX + 2]);
+/* Formats a scaled by 10^decimals as a decimal with trailing zeros trimmed ("1.5", "2"); returns
+ * 0, or -KMS_ERANGE with out = "" if decimals exceeds U256_MAX_DECIMALS (the text would not fit). */
+int u256_format_units(const u256 *a, unsigned decimals, char out[U256_DEC_MAX + 2]);
 
 #endif

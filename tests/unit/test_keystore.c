@@ -309,6 +309,7 @@ static const corruption CORRUPTIONS[] = {
     {{"crypto", "kdfparams", "dklen"}, NULL, KMS_EINVAL, "dklen"},
     {{"crypto", "kdfparams", "salt"}, "\"\"", KMS_ERANGE, "salt"},
     {{"crypto", "kdfparams", "salt"}, "\"abc\"", KMS_EINVAL, "salt"},
+    {{"crypto", "kdfparams", "salt"}, "\"00zz\"", KMS_EINVAL, "salt"}, /* fuzz: leaked */
     {{"crypto", "kdfparams", "salt"}, "null", KMS_EINVAL, "must be a string"},
     {{"crypto"}, NULL, KMS_EINVAL, "missing field 'crypto'"},
     {{"crypto"}, "\"x\"", KMS_EINVAL, "'crypto' must be an object"},

@@ -253,12 +253,33 @@ static void test_sender_rejects_bad_signature(void **state)
     kms_buf_free(&raw);
 }
 
+/* fuzz: legacy v = 2^64-1 (chain id 2^63-18, y 0) decoded but did not re-encode. */
+static void test_legacy_max_v_round_trips(void **state)
+{
+    (void)state;
+    kms_buf raw = {0}, again = {0};
+    kms_tx tx;
+    kms_error e;
+    unhex_buf("0xd1808080808080" "88ffffffffffffffff" "0101", &raw);
+    assert_int_equal(kms_tx_decode(raw.data, raw.len, &tx, &e), 0);
+    assert_int_equal(kms_tx_v(&tx), UINT64_MAX);
+    assert_int_equal(kms_tx_encode_signed(&tx, &again, &e), 0);
+    assert_int_equal(again.len, raw.len);
+    assert_memory_equal(again.data, raw.data, raw.len);
+    tx.sig.v = 1; /* chainId*2+36 would overflow: refused */
+    assert_int_equal(kms_tx_encode_signed(&tx, &again, &e), -KMS_ERANGE);
+    kms_tx_free(&tx);
+    kms_buf_free(&raw);
+    kms_buf_free(&again);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eip155_example),      cmocka_unit_test(test_type2_sign_matches_cast),
         cmocka_unit_test(test_decode_cast_vectors), cmocka_unit_test(test_decode_rejects),
         cmocka_unit_test(test_sender_rejects_bad_signature),
+        cmocka_unit_test(test_legacy_max_v_round_trips),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

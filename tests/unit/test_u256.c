@@ -128,6 +128,11 @@ static void test_units(void **state)
     assert_int_equal(u256_parse_units("0.0000000001", 9, &r, &e), -KMS_EINVAL);
     assert_non_null(strstr(e.msg, "decimal places"));
     assert_int_equal(u256_parse_units("1e5", 18, &r, &e), -KMS_EINVAL);
+    /* fuzz: decimals past 77 overflowed out; now refused */
+    assert_int_equal(u256_format_units(&r, U256_MAX_DECIMALS, out), 0);
+    assert_int_equal(u256_format_units(&r, 205, out), -KMS_ERANGE);
+    assert_string_equal(out, "");
+    assert_int_equal(u256_parse_units("0", 205, &r, &e), -KMS_ERANGE);
 }
 
 int main(void)
