@@ -3,7 +3,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 
-.PHONY: all setup build build-asan test unit-test asan-test diff-test contracts-test bench demo clean
+.PHONY: all setup build build-asan test unit-test asan-test diff-test asan-diff-test contracts-test bench clean
 
 all: build
 
@@ -27,11 +27,15 @@ asan-test: build-asan
 diff-test: build
 	bash tests/diff/run.sh $(BUILD)/kmsctl
 
+# The same differential cases through the ASan+UBSan binary: memory errors in the command paths.
+asan-diff-test: build-asan
+	bash tests/diff/run.sh $(ASAN_BUILD)/kmsctl
+
 contracts-test: setup
 	bash tests/contracts.sh
 
 # Everything but the long fuzz and benchmark runs.
-test: unit-test asan-test diff-test contracts-test fuzz-smoke
+test: unit-test asan-test diff-test asan-diff-test contracts-test fuzz-smoke
 	@echo "make test: all suites passed"
 
 # libFuzzer targets (fuzz/, docs/fuzzing.md): FUZZ_SECONDS per target, or a short smoke run.
