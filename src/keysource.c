@@ -2,6 +2,7 @@
 #include "keysource.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,7 +142,61 @@ void keysource_password_wipe(keysource_password *pw)
     pw->len = 0;
 }
 
-/* Reads one line from the terminal on stdin with echo off. */
+/* Signal that arrived during a prompt; a signal handler can only talk through such a flag. */
+static volatile sig_atomic_t prompt_signal;
+
+static void on_prompt_signal(int sig)
+{
+    prompt_signal = sig;
+}
+
+/* Catches SIGINT/SIGTERM/SIGQUIT without SA_RESTART so read() returns EINTR; saves old actions. */
+static void catch_signals(struct sigaction old[3])
+{
+    static const int sigs[3] = {SIGINT, SIGTERM, SIGQUIT};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_prompt_signal;
+    sigemptyset(&sa.sa_mask);
+    prompt_signal = 0;
+    for (int i = 0; i < 3; i++)
+        sigaction(sigs[i], &sa, &old[i]);
+}
+
+static void restore_signals(const struct sigaction old[3])
+{
+    static const int sigs[3] = {SIGINT, SIGTERM, SIGQUIT};
+    for (int i = 0; i < 3; i++)
+        sigaction(sigs[i], &old[i], NULL);
+}
+
+/* Reads up to a newline into pw; returns -KMS_ERANGE if it was too long. Stops on a signal. */
+static int read_line_quiet(keysource_password *pw)
+{
+    size_t n = 0;
+    int rc = 0;
+    char c;
+    for (;;) {
+        ssize_t r = read(STDIN_FILENO, &c, 1);
+        if (r < 0 && errno == EINTR && !prompt_signal)
+            continue;
+        if (r <= 0 || c == '\n')
+            break;
+        if (n < KEYSOURCE_PASSWORD_MAX)
+            pw->buf[n++] = c;
+        else
+            rc = -KMS_ERANGE;
+    }
+    c = 0;
+    if (n > 0 && pw->buf[n - 1] == '\r')
+        n--;
+    pw->buf[n] = '\0';
+    pw->len = n;
+    return rc;
+}
+
+/* Reads one line from the terminal on stdin with echo off; the terminal is restored even when
+ * the user interrupts (the signal is then re-raised with its old action). */
 static int prompt_once(const char *prompt, keysource_password *pw, kms_error *err)
 {
     struct termios old, quiet;
@@ -153,28 +208,18 @@ static int prompt_once(const char *prompt, keysource_password *pw, kms_error *er
     quiet.c_lflag |= ICANON;
     fprintf(stderr, "%s", prompt);
     fflush(stderr);
+    struct sigaction saved[3];
+    catch_signals(saved);
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-    size_t n = 0;
-    int rc = 0;
-    char c;
-    for (;;) {
-        ssize_t r = read(STDIN_FILENO, &c, 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0 || c == '\n')
-            break;
-        if (n < KEYSOURCE_PASSWORD_MAX)
-            pw->buf[n++] = c;
-        else
-            rc = -KMS_ERANGE;
-    }
-    c = 0;
+    int rc = read_line_quiet(pw);
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    restore_signals(saved);
     fputc('\n', stderr);
-    if (n > 0 && pw->buf[n - 1] == '\r')
-        n--;
-    pw->buf[n] = '\0';
-    pw->len = n;
+    if (prompt_signal) {
+        keysource_password_wipe(pw);
+        raise(prompt_signal);
+        return kms_fail(err, KMS_EIO, "password prompt interrupted");
+    }
     if (rc < 0)
         return kms_fail(err, KMS_ERANGE, "password longer than %d bytes", KEYSOURCE_PASSWORD_MAX);
     return 0;
