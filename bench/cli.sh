@@ -30,7 +30,8 @@ measure() {
   local ma mb
   ma=$(printf '%s\n' "${a[@]}" | sort -n | sed -n "$((RUNS / 2 + 1))p")
   mb=$(printf '%s\n' "${b[@]}" | sort -n | sed -n "$((RUNS / 2 + 1))p")
-  printf '%-10s kmsctl %6d us   cast %6d us   cast/kmsctl %5.1fx\n' "$label" "$ma" "$mb" \
+  local na nb; na=$(basename "${cmd1[0]}"); nb=$(basename "${cmd2[0]}")
+  printf '%-12s %-6s %6d us   %-6s %6d us   %s/%s %5.1fx\n' "$label" "$na" "$ma" "$nb" "$mb" "$nb" "$na" \
     "$(awk -v a="$ma" -v b="$mb" 'BEGIN { printf "%.1f", b / a }')"
 }
 
