@@ -80,6 +80,19 @@ int cli_parse(int argc, char **argv, const cli_flag *flags, size_t nflags, const
     return 0;
 }
 
+int cli_parse_json_only(int argc, char **argv, const char *help, int max_pos, const char *expected,
+                        bool *json, cli_args *a)
+{
+    const cli_flag flags[] = {{"json", false, NULL, json}};
+    int rc = cli_parse(argc, argv, flags, 1, help, a);
+    if (rc == 0 && a->npos > max_pos)
+        rc = cli_usage_error(argv[0], "expected %s, got %d arguments", expected, a->npos);
+    if (rc == 0)
+        return CLI_CONTINUE;
+    cli_args_free(a);
+    return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
+}
+
 void cli_args_free(cli_args *a)
 {
     free(a->pos);

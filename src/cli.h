@@ -40,6 +40,15 @@ typedef struct cli_args {
 int cli_parse(int argc, char **argv, const cli_flag *flags, size_t nflags, const char *help,
               cli_args *out);
 
+/* Returned by cli_parse_json_only when the command should go on. */
+#define CLI_CONTINUE (-1)
+
+/* For commands whose only flag is --json: parses, and refuses more than max_pos positionals
+ * (expected names them, e.g. "ADDRESS [CHAIN_ID]"). Returns CLI_CONTINUE with *a filled, or the
+ * exit code to return (0 after --help) with *a freed. */
+int cli_parse_json_only(int argc, char **argv, const char *help, int max_pos, const char *expected,
+                        bool *json, cli_args *a);
+
 /* Frees what cli_parse allocated. */
 void cli_args_free(cli_args *a);
 

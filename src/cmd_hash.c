@@ -120,15 +120,10 @@ static int print_result(const char *key, const char *value, int json)
 int cmd_keccak(int argc, char **argv)
 {
     bool json = false;
-    const cli_flag flags[] = {{"json", false, NULL, &json}};
     cli_args a;
-    int rc = cli_parse(argc, argv, flags, 1, KECCAK_HELP, &a);
-    if (rc == 0 && a.npos > 1)
-        rc = cli_usage_error(argv[0], "expected at most one DATA argument, got %d", a.npos);
-    if (rc != 0) {
-        cli_args_free(&a);
-        return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
-    }
+    int rc = cli_parse_json_only(argc, argv, KECCAK_HELP, 1, "at most one DATA argument", &json, &a);
+    if (rc != CLI_CONTINUE)
+        return rc;
     kms_error err = {0};
     kms_buf in = {0};
     const char *what = a.npos ? "DATA" : "stdin";
@@ -204,15 +199,10 @@ static int checksum_run(const char *text, const char *chain, int json)
 int cmd_to_checksum(int argc, char **argv)
 {
     bool json = false;
-    const cli_flag flags[] = {{"json", false, NULL, &json}};
     cli_args a;
-    int rc = cli_parse(argc, argv, flags, 1, CHECKSUM_HELP, &a);
-    if (rc == 0 && a.npos > 2)
-        rc = cli_usage_error(argv[0], "expected ADDRESS [CHAIN_ID], got %d arguments", a.npos);
-    if (rc != 0) {
-        cli_args_free(&a);
-        return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
-    }
+    int rc = cli_parse_json_only(argc, argv, CHECKSUM_HELP, 2, "ADDRESS [CHAIN_ID]", &json, &a);
+    if (rc != CLI_CONTINUE)
+        return rc;
     char line[256];
     const char *text = a.npos ? a.pos[0] : line;
     const char *chain = a.npos > 1 ? a.pos[1] : NULL;

@@ -195,15 +195,10 @@ static char *read_stdin_text(kms_error *err)
 int cmd_decode_tx(int argc, char **argv)
 {
     bool json = false;
-    const cli_flag flags[] = {{"json", false, NULL, &json}};
     cli_args a;
-    int rc = cli_parse(argc, argv, flags, 1, DECODE_TX_HELP, &a);
-    if (rc == 0 && a.npos > 1)
-        rc = cli_usage_error(argv[0], "expected one RAW transaction, got %d arguments", a.npos);
-    if (rc != 0) {
-        cli_args_free(&a);
-        return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
-    }
+    int rc = cli_parse_json_only(argc, argv, DECODE_TX_HELP, 1, "one RAW transaction", &json, &a);
+    if (rc != CLI_CONTINUE)
+        return rc;
     kms_error err = {0};
     char *owned = a.npos ? NULL : read_stdin_text(&err);
     const char *text = a.npos ? a.pos[0] : owned;

@@ -1,6 +1,7 @@
 /* tx.c: legacy / EIP-155, EIP-2930 and EIP-1559 transactions: encode, sign, hash, decode. */
 #include "tx.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,7 +118,23 @@ static int put_type(const kms_tx *tx, kms_buf *b, kms_error *err)
     return tx->type == KMS_TX_LEGACY ? 0 : kms_buf_append(b, &t, 1, err);
 }
 
-int kms_tx_encode_unsigned(const kms_tx *tx, kms_buf *out, kms_error *err)
+/* Appends the EIP-155 signing suffix (chain id, 0, 0) of a legacy transaction that has one. */
+static int put_eip155_suffix(const kms_tx *tx, kms_buf *b, kms_error *err)
+{
+    if (tx->type != KMS_TX_LEGACY || !tx->has_chain_id)
+        return 0;
+    int rc = kms_rlp_put_u64(b, tx->chain_id, err);
+    if (rc == 0)
+        rc = kms_rlp_put_bytes(b, NULL, 0, err);
+    if (rc == 0)
+        rc = kms_rlp_put_bytes(b, NULL, 0, err);
+    return rc;
+}
+
+static int put_signature(const kms_tx *tx, kms_buf *b, kms_error *err);
+
+/* Type byte and the RLP list of the body, closed by the signature or (unsigned) the EIP-155 suffix. */
+static int encode(const kms_tx *tx, bool with_signature, kms_buf *out, kms_error *err)
 {
     int rc = check_type(tx, err);
     if (rc == 0)
@@ -126,24 +143,30 @@ int kms_tx_encode_unsigned(const kms_tx *tx, kms_buf *out, kms_error *err)
     kms_rlp_list_begin(out, &mark);
     if (rc == 0)
         rc = put_body(tx, out, err);
-    if (rc == 0 && tx->type == KMS_TX_LEGACY && tx->has_chain_id) {
-        rc = kms_rlp_put_u64(out, tx->chain_id, err);
-        if (rc == 0)
-            rc = kms_rlp_put_bytes(out, NULL, 0, err);
-        if (rc == 0)
-            rc = kms_rlp_put_bytes(out, NULL, 0, err);
-    }
+    if (rc == 0)
+        rc = with_signature ? put_signature(tx, out, err) : put_eip155_suffix(tx, out, err);
     return rc ? rc : kms_rlp_list_end(out, mark, err);
 }
 
-int kms_tx_signing_hash(const kms_tx *tx, uint8_t hash[32], kms_error *err)
+/* Keccak-256 of the signed or unsigned encoding. */
+static int hash_encoding(const kms_tx *tx, bool with_signature, uint8_t hash[32], kms_error *err)
 {
     kms_buf b = {0};
-    int rc = kms_tx_encode_unsigned(tx, &b, err);
+    int rc = with_signature ? kms_tx_encode_signed(tx, &b, err) : encode(tx, false, &b, err);
     if (rc == 0)
         kms_keccak256(b.data, b.len, hash);
     kms_buf_free(&b);
     return rc;
+}
+
+int kms_tx_encode_unsigned(const kms_tx *tx, kms_buf *out, kms_error *err)
+{
+    return encode(tx, false, out, err);
+}
+
+int kms_tx_signing_hash(const kms_tx *tx, uint8_t hash[32], kms_error *err)
+{
+    return hash_encoding(tx, false, hash, err);
 }
 
 int kms_tx_sign(kms_tx *tx, const uint8_t priv[32], kms_error *err)
@@ -185,26 +208,12 @@ int kms_tx_encode_signed(const kms_tx *tx, kms_buf *out, kms_error *err)
         tx->chain_id > (UINT64_MAX - 35 - tx->sig.v) / 2)
         return kms_fail(err, KMS_ERANGE, "chain id %llu is too large for a legacy v",
                         (unsigned long long)tx->chain_id);
-    int rc = check_type(tx, err);
-    if (rc == 0)
-        rc = put_type(tx, out, err);
-    size_t mark;
-    kms_rlp_list_begin(out, &mark);
-    if (rc == 0)
-        rc = put_body(tx, out, err);
-    if (rc == 0)
-        rc = put_signature(tx, out, err);
-    return rc ? rc : kms_rlp_list_end(out, mark, err);
+    return encode(tx, true, out, err);
 }
 
 int kms_tx_hash(const kms_tx *tx, uint8_t hash[32], kms_error *err)
 {
-    kms_buf b = {0};
-    int rc = kms_tx_encode_signed(tx, &b, err);
-    if (rc == 0)
-        kms_keccak256(b.data, b.len, hash);
-    kms_buf_free(&b);
-    return rc;
+    return hash_encoding(tx, true, hash, err);
 }
 
 int kms_tx_sender(const kms_tx *tx, uint8_t addr[20], kms_error *err)
