@@ -6,6 +6,7 @@ import {Ownable2StepUpgradeable} from "@openzeppelin/contracts-upgradeable/acces
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {ERC165Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/introspection/ERC165Upgradeable.sol";
 import {IAppAuth} from "./IAppAuth.sol";
+import {PolicyAudit} from "./PolicyAudit.sol";
 import {IAppAuthBasicManagement} from "./IAppAuthBasicManagement.sol";
 
 /// @title DstackApp
@@ -18,7 +19,8 @@ contract DstackApp is
     UUPSUpgradeable,
     ERC165Upgradeable,
     IAppAuth,
-    IAppAuthBasicManagement
+    IAppAuthBasicManagement,
+    PolicyAudit
 {
     // Audit topics: PolicyChanged.policy is keccak256 of the policy's ASCII name.
     bytes32 private constant POLICY_COMPOSE_HASH = keccak256("compose-hash");
@@ -38,8 +40,6 @@ contract DstackApp is
     event AllowAnyDeviceSet(bool allowAny);
     event RequireTcbUpToDateSet(bool requireUpToDate);
     event UpgradesDisabled();
-    /// @notice Audit trail of every policy change (shared shape with DstackKms).
-    event PolicyChanged(address indexed actor, bytes32 indexed policy, bytes32 indexed value, bool enabled);
 
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
@@ -169,16 +169,6 @@ contract DstackApp is
         if (allowed) emit DeviceAdded(deviceId);
         else emit DeviceRemoved(deviceId);
         _policyChanged(POLICY_DEVICE, deviceId, allowed);
-    }
-
-    /// @dev Emits PolicyChanged(msg.sender, policy, value, enabled): the same log as `emit`, encoded
-    ///      by hand in scratch space (the ABI encoder costs about 50 gas more per event).
-    function _policyChanged(bytes32 policy, bytes32 value, bool enabled) private {
-        bytes32 topic = PolicyChanged.selector;
-        assembly ("memory-safe") {
-            mstore(0, enabled)
-            log4(0, 32, topic, caller(), policy, value)
-        }
     }
 
     /// @dev True when `status` is exactly "UpToDate".

@@ -7,13 +7,21 @@ import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/U
 import {ERC165Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/introspection/ERC165Upgradeable.sol";
 import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {IAppAuth} from "./IAppAuth.sol";
+import {PolicyAudit} from "./PolicyAudit.sol";
 
 /// @title DstackKms
 /// @notice KMS-wide boot policy: which OS images, KMS measurements and devices are trusted,
 ///         which apps are registered, and a factory for DstackApp proxies.
 /// @dev Lives behind an ERC1967 (UUPS) proxy. The storage layout is fixed by deployed proxies:
 ///      append new state only by shrinking __gap.
-contract DstackKms is Initializable, Ownable2StepUpgradeable, UUPSUpgradeable, ERC165Upgradeable, IAppAuth {
+contract DstackKms is
+    Initializable,
+    Ownable2StepUpgradeable,
+    UUPSUpgradeable,
+    ERC165Upgradeable,
+    IAppAuth,
+    PolicyAudit
+{
     /// @notice Public identity and attestation of the KMS.
     struct KmsInfo {
         bytes k256Pubkey;
@@ -52,8 +60,6 @@ contract DstackKms is Initializable, Ownable2StepUpgradeable, UUPSUpgradeable, E
     event KmsDeviceRemoved(bytes32 deviceId);
     event OsImageHashAdded(bytes32 osImageHash);
     event OsImageHashRemoved(bytes32 osImageHash);
-    /// @notice Audit trail of every policy change (shared shape with DstackApp).
-    event PolicyChanged(address indexed actor, bytes32 indexed policy, bytes32 indexed value, bool enabled);
 
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
@@ -223,16 +229,6 @@ contract DstackKms is Initializable, Ownable2StepUpgradeable, UUPSUpgradeable, E
         appImplementation = impl;
         emit AppImplementationSet(impl);
         _policyChanged(POLICY_APP_IMPLEMENTATION, bytes32(uint256(uint160(impl))), true);
-    }
-
-    /// @dev Emits PolicyChanged(msg.sender, policy, value, enabled): the same log as `emit`, encoded
-    ///      by hand in scratch space (the ABI encoder costs about 50 gas more per event).
-    function _policyChanged(bytes32 policy, bytes32 value, bool enabled) private {
-        bytes32 topic = PolicyChanged.selector;
-        assembly ("memory-safe") {
-            mstore(0, enabled)
-            log4(0, 32, topic, caller(), policy, value)
-        }
     }
 
     /// @dev True when `status` is exactly "UpToDate".

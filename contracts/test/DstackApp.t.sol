@@ -2,16 +2,18 @@
 pragma solidity ^0.8.24;
 
 import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
-import {Fixtures, Errors} from "./utils/Fixtures.sol";
+import {Errors} from "./utils/Fixtures.sol";
+import {OwnedUpgradeableTest} from "./utils/OwnedUpgradeableTest.sol";
 import {Vm} from "./utils/TestBase.sol";
 import {DstackApp} from "../src/DstackApp.sol";
 import {IAppAuth} from "../src/IAppAuth.sol";
+import {PolicyAudit} from "../src/PolicyAudit.sol";
 import {IAppAuthBasicManagement} from "../src/IAppAuthBasicManagement.sol";
 import {DstackAppV2} from "./mocks/DstackAppV2.sol";
 import {NoAuthApp} from "./mocks/MockApps.sol";
 
 /// @notice DstackApp: every function, revert, event, decision path, ownership and upgrade rule.
-contract DstackAppTest is Fixtures {
+contract DstackAppTest is OwnedUpgradeableTest {
     DstackApp internal app;
 
     function setUp() public {
@@ -23,20 +25,7 @@ contract DstackAppTest is Fixtures {
     function test_initialize6_setsStateAndEmitsInOrder() public {
         DstackApp impl = new DstackApp();
         address predicted = vm.computeCreateAddress(address(this), vm.getNonce(address(this)));
-        vm.expectEmit(true, true, true, true, predicted);
-        emit Upgraded(address(impl));
-        vm.expectEmit(true, true, true, true, predicted);
-        emit OwnershipTransferred(address(0), owner);
-        vm.expectEmit(true, true, true, true, predicted);
-        emit DeviceAdded(DEV);
-        vm.expectEmit(true, true, true, true, predicted);
-        emit PolicyChanged(address(this), P_DEVICE, DEV, true);
-        vm.expectEmit(true, true, true, true, predicted);
-        emit ComposeHashAdded(CH);
-        vm.expectEmit(true, true, true, true, predicted);
-        emit PolicyChanged(address(this), P_COMPOSE_HASH, CH, true);
-        vm.expectEmit(true, true, true, true, predicted);
-        emit Initialized(1);
+        expectAppInitEvents(predicted, address(impl), owner, address(this), DEV, CH);
         vm.recordLogs();
         DstackApp a = DstackApp(
             address(
@@ -140,93 +129,72 @@ contract DstackAppTest is Fixtures {
 
     // ------------------------------------------------------------------ setters and events
 
-    function test_addComposeHash() public {
-        bytes32 h = keccak256("compose-2");
-        vm.expectEmit(true, true, true, true, address(app));
-        emit ComposeHashAdded(h);
-        vm.expectEmit(true, true, true, true, address(app));
-        emit PolicyChanged(owner, P_COMPOSE_HASH, h, true);
-        vm.prank(owner);
-        app.addComposeHash(h);
-        assertTrue(app.allowedComposeHashes(h));
-        assertEq(vm.load(address(app), mapSlot(h, 0)), bytes32(uint256(1)), "slot 0 mapping");
+    function test_addRemoveComposeHash() public {
+        // a new value, then CH (allowed by setUp: adding it again is harmless, removing it works)
+        bytes32[2] memory values = [keccak256("compose-2"), CH];
+        for (uint256 i = 0; i < values.length; i++) {
+            checkAllowlist(
+                app.addComposeHash,
+                app.removeComposeHash,
+                app.allowedComposeHashes,
+                ComposeHashAdded.selector,
+                ComposeHashRemoved.selector,
+                P_COMPOSE_HASH,
+                values[i],
+                0
+            );
+        }
     }
 
-    function test_removeComposeHash() public {
-        vm.expectEmit(true, true, true, true, address(app));
-        emit ComposeHashRemoved(CH);
-        vm.expectEmit(true, true, true, true, address(app));
-        emit PolicyChanged(owner, P_COMPOSE_HASH, CH, false);
-        vm.prank(owner);
-        app.removeComposeHash(CH);
-        assertFalse(app.allowedComposeHashes(CH));
+    function test_addRemoveDevice() public {
+        bytes32[2] memory values = [keccak256("device-2"), DEV];
+        for (uint256 i = 0; i < values.length; i++) {
+            checkAllowlist(
+                app.addDevice,
+                app.removeDevice,
+                app.allowedDeviceIds,
+                DeviceAdded.selector,
+                DeviceRemoved.selector,
+                P_DEVICE,
+                values[i],
+                2
+            );
+        }
     }
 
-    function test_addDevice() public {
-        bytes32 d = keccak256("device-2");
-        vm.expectEmit(true, true, true, true, address(app));
-        emit DeviceAdded(d);
-        vm.expectEmit(true, true, true, true, address(app));
-        emit PolicyChanged(owner, P_DEVICE, d, true);
-        vm.prank(owner);
-        app.addDevice(d);
-        assertTrue(app.allowedDeviceIds(d));
-        assertEq(vm.load(address(app), mapSlot(d, 2)), bytes32(uint256(1)), "slot 2 mapping");
-    }
-
-    function test_removeDevice() public {
-        vm.expectEmit(true, true, true, true, address(app));
-        emit DeviceRemoved(DEV);
-        vm.expectEmit(true, true, true, true, address(app));
-        emit PolicyChanged(owner, P_DEVICE, DEV, false);
-        vm.prank(owner);
-        app.removeDevice(DEV);
-        assertFalse(app.allowedDeviceIds(DEV));
+    /// The owner sets a flag on, then off: each step's two events, the getter and the raw slot.
+    function checkFlag(
+        function(bool) external set,
+        function() external view returns (bool) get,
+        bytes32 topic0,
+        bytes32 policy,
+        uint256 slot,
+        uint256 slotWhenOn
+    ) internal {
+        for (uint256 i = 0; i < 2; i++) {
+            bool on = i == 0;
+            expectWordEvent(address(app), topic0, bytes32(uint256(on ? 1 : 0)));
+            expectPolicyChanged(address(app), owner, policy, bytes32(0), on);
+            vm.prank(owner);
+            set(on);
+            assertEq(get(), on, "flag");
+            assertEq(uint256(vm.load(address(app), bytes32(slot))), on ? slotWhenOn : 0, "flag slot");
+        }
     }
 
     function test_setAllowAnyDevice() public {
-        vm.expectEmit(true, true, true, true, address(app));
-        emit AllowAnyDeviceSet(true);
-        vm.expectEmit(true, true, true, true, address(app));
-        emit PolicyChanged(owner, P_ALLOW_ANY_DEVICE, bytes32(0), true);
-        vm.prank(owner);
-        app.setAllowAnyDevice(true);
-        assertTrue(app.allowAnyDevice());
-        assertEq(uint256(vm.load(address(app), bytes32(uint256(1)))), 0x0100, "slot 1 byte 1");
-
-        vm.expectEmit(true, true, true, true, address(app));
-        emit AllowAnyDeviceSet(false);
-        vm.expectEmit(true, true, true, true, address(app));
-        emit PolicyChanged(owner, P_ALLOW_ANY_DEVICE, bytes32(0), false);
-        vm.prank(owner);
-        app.setAllowAnyDevice(false);
-        assertFalse(app.allowAnyDevice());
+        // slot 1: _upgradesDisabled in byte 0, allowAnyDevice in byte 1
+        checkFlag(app.setAllowAnyDevice, app.allowAnyDevice, AllowAnyDeviceSet.selector, P_ALLOW_ANY_DEVICE, 1, 0x0100);
     }
 
     function test_setRequireTcbUpToDate() public {
-        vm.expectEmit(true, true, true, true, address(app));
-        emit RequireTcbUpToDateSet(true);
-        vm.expectEmit(true, true, true, true, address(app));
-        emit PolicyChanged(owner, P_REQUIRE_TCB, bytes32(0), true);
-        vm.prank(owner);
-        app.setRequireTcbUpToDate(true);
-        assertTrue(app.requireTcbUpToDate());
-        assertEq(uint256(vm.load(address(app), bytes32(uint256(3)))), 1, "slot 3");
-
-        vm.expectEmit(true, true, true, true, address(app));
-        emit RequireTcbUpToDateSet(false);
-        vm.expectEmit(true, true, true, true, address(app));
-        emit PolicyChanged(owner, P_REQUIRE_TCB, bytes32(0), false);
-        vm.prank(owner);
-        app.setRequireTcbUpToDate(false);
-        assertFalse(app.requireTcbUpToDate());
+        checkFlag(app.setRequireTcbUpToDate, app.requireTcbUpToDate, RequireTcbUpToDateSet.selector, P_REQUIRE_TCB, 3, 1);
     }
 
     function test_disableUpgrades_isPermanent() public {
         vm.expectEmit(true, true, true, true, address(app));
         emit UpgradesDisabled();
-        vm.expectEmit(true, true, true, true, address(app));
-        emit PolicyChanged(owner, P_UPGRADES_DISABLED, bytes32(0), true);
+        expectPolicyChanged(address(app), owner, P_UPGRADES_DISABLED, bytes32(0), true);
         vm.prank(owner);
         app.disableUpgrades();
         assertEq(uint256(vm.load(address(app), bytes32(uint256(1)))) & 0xff, 1, "slot 1 byte 0");
@@ -260,136 +228,44 @@ contract DstackAppTest is Fixtures {
 
     // ------------------------------------------------------------------ access control
 
-    function ownerOnlyCalls() internal returns (bytes[] memory c) {
+    // The owner-only, Ownable2Step and upgrade checks shared with DstackKms: OwnedUpgradeableTest.
+
+    function target() internal view override returns (address) {
+        return address(app);
+    }
+
+    function ownerOnlyCalls() internal override returns (bytes[] memory c) {
         c = new bytes[](8);
-        c[0] = abi.encodeCall(DstackApp.addComposeHash, (keccak256("a")));
-        c[1] = abi.encodeCall(DstackApp.removeComposeHash, (CH));
-        c[2] = abi.encodeCall(DstackApp.addDevice, (keccak256("b")));
-        c[3] = abi.encodeCall(DstackApp.removeDevice, (DEV));
-        c[4] = abi.encodeCall(DstackApp.setAllowAnyDevice, (true));
-        c[5] = abi.encodeCall(DstackApp.setRequireTcbUpToDate, (true));
-        c[6] = abi.encodeCall(DstackApp.disableUpgrades, ());
-        c[7] = abi.encodeCall(app.upgradeToAndCall, (address(new DstackAppV2()), bytes("")));
+        c[0] = abi.encodeCall(app.upgradeToAndCall, (address(new DstackAppV2()), bytes(""))); // before disableUpgrades
+        c[1] = abi.encodeCall(DstackApp.addComposeHash, (keccak256("a")));
+        c[2] = abi.encodeCall(DstackApp.removeComposeHash, (CH));
+        c[3] = abi.encodeCall(DstackApp.addDevice, (keccak256("b")));
+        c[4] = abi.encodeCall(DstackApp.removeDevice, (DEV));
+        c[5] = abi.encodeCall(DstackApp.setAllowAnyDevice, (true));
+        c[6] = abi.encodeCall(DstackApp.setRequireTcbUpToDate, (true));
+        c[7] = abi.encodeCall(DstackApp.disableUpgrades, ());
     }
 
-    function test_ownerOnly_everyFunctionRefusesOthers() public {
-        bytes[] memory calls = ownerOnlyCalls();
-        address[3] memory others = [stranger, newOwner, address(this)];
-        vm.prank(owner);
-        app.transferOwnership(newOwner); // a pending owner is not an owner either
-        for (uint256 w = 0; w < others.length; w++) {
-            for (uint256 i = 0; i < calls.length; i++) {
-                vm.prank(others[w]);
-                (bool ok, bytes memory ret) = address(app).call(calls[i]);
-                assertFalse(ok, "non-owner call succeeded");
-                assertEq(ret, unauthorized(others[w]), "revert data");
-            }
-        }
+    function policyCall(bytes32 tag) internal pure override returns (bytes memory) {
+        return abi.encodeCall(DstackApp.addDevice, (tag));
+    }
+
+    function policyApplied(bytes32 tag) internal view override returns (bool) {
+        return app.allowedDeviceIds(tag);
+    }
+
+    function assertPolicyUnchanged() internal view override {
         assertTrue(app.allowedComposeHashes(CH) && app.allowedDeviceIds(DEV), "unchanged");
-        // ownership functions themselves
-        vm.prank(stranger);
-        vm.expectRevert(unauthorized(stranger));
-        app.transferOwnership(stranger);
-        vm.prank(stranger);
-        vm.expectRevert(unauthorized(stranger));
-        app.renounceOwnership();
+        assertFalse(app.allowAnyDevice() || app.requireTcbUpToDate(), "flags unchanged");
+        assertEq(uint256(vm.load(address(app), bytes32(uint256(1)))), 0, "upgrades still enabled");
     }
 
-    function testFuzz_ownerOnly(address caller, uint8 which) public {
-        vm.assume(caller != owner);
-        bytes[] memory calls = ownerOnlyCalls();
-        vm.prank(caller);
-        (bool ok, bytes memory ret) = address(app).call(calls[which % calls.length]);
-        assertFalse(ok);
-        assertEq(ret, unauthorized(caller));
+    function newImplementation() internal override returns (address) {
+        return address(new DstackAppV2());
     }
 
-    function test_ownerOnly_ownerSucceedsOnEveryFunction() public {
-        bytes[] memory calls = ownerOnlyCalls();
-        for (uint256 i = 0; i < calls.length; i++) {
-            // upgrade before disableUpgrades: run the upgrade (index 7) first
-            uint256 j = i == 0 ? 7 : i - 1;
-            vm.prank(owner);
-            (bool ok,) = address(app).call(calls[j]);
-            assertTrue(ok, "owner call failed");
-        }
-    }
-
-    // ------------------------------------------------------------------ Ownable2Step
-
-    function test_ownable2Step_transferAndAccept() public {
-        vm.expectEmit(true, true, true, true, address(app));
-        emit OwnershipTransferStarted(owner, newOwner);
-        vm.prank(owner);
-        app.transferOwnership(newOwner);
-        assertEq(app.owner(), owner, "owner unchanged until accepted");
-        assertEq(app.pendingOwner(), newOwner);
-        // the old owner still governs meanwhile
-        vm.prank(owner);
-        app.addDevice(keccak256("meanwhile"));
-
-        vm.expectEmit(true, true, true, true, address(app));
-        emit OwnershipTransferred(owner, newOwner);
-        vm.prank(newOwner);
-        app.acceptOwnership();
-        assertEq(app.owner(), newOwner);
-        assertEq(app.pendingOwner(), address(0));
-
-        vm.prank(owner);
-        vm.expectRevert(unauthorized(owner));
-        app.addDevice(keccak256("late"));
-        vm.prank(newOwner);
-        app.addDevice(keccak256("now"));
-    }
-
-    function test_ownable2Step_acceptByStrangerReverts() public {
-        vm.prank(owner);
-        app.transferOwnership(newOwner);
-        vm.prank(stranger);
-        vm.expectRevert(unauthorized(stranger));
-        app.acceptOwnership();
-        vm.prank(owner);
-        vm.expectRevert(unauthorized(owner)); // even the current owner cannot accept for someone else
-        app.acceptOwnership();
-        assertEq(app.owner(), owner);
-        assertEq(app.pendingOwner(), newOwner);
-    }
-
-    function test_ownable2Step_overridePendingTransfer() public {
-        vm.startPrank(owner);
-        app.transferOwnership(newOwner);
-        vm.expectEmit(true, true, true, true, address(app));
-        emit OwnershipTransferStarted(owner, stranger);
-        app.transferOwnership(stranger);
-        vm.stopPrank();
-        assertEq(app.pendingOwner(), stranger);
-        vm.prank(newOwner);
-        vm.expectRevert(unauthorized(newOwner));
-        app.acceptOwnership();
-        vm.prank(stranger);
-        app.acceptOwnership();
-        assertEq(app.owner(), stranger);
-
-        // cancelling: transferOwnership(0) clears the pending owner
-        vm.prank(stranger);
-        app.transferOwnership(newOwner);
-        vm.prank(stranger);
-        app.transferOwnership(address(0));
-        assertEq(app.pendingOwner(), address(0));
-        vm.prank(newOwner);
-        vm.expectRevert(unauthorized(newOwner));
-        app.acceptOwnership();
-    }
-
-    function test_renounceOwnership_locksPolicy() public {
-        vm.expectEmit(true, true, true, true, address(app));
-        emit OwnershipTransferred(owner, address(0));
-        vm.prank(owner);
-        app.renounceOwnership();
-        assertEq(app.owner(), address(0));
-        vm.prank(owner);
-        vm.expectRevert(unauthorized(owner));
-        app.addComposeHash(keccak256("z"));
+    function notUupsContract() internal override returns (address) {
+        return address(new NoAuthApp());
     }
 
     // ------------------------------------------------------------------ decisions
@@ -522,7 +398,7 @@ contract DstackAppTest is Fixtures {
     }
 
     function test_eventTopicsMatchReferenceSignatures() public pure {
-        assertEq(DstackApp.PolicyChanged.selector, keccak256("PolicyChanged(address,bytes32,bytes32,bool)"));
+        assertEq(PolicyAudit.PolicyChanged.selector, keccak256("PolicyChanged(address,bytes32,bytes32,bool)"));
         assertEq(DstackApp.AllowAnyDeviceSet.selector, keccak256("AllowAnyDeviceSet(bool)"));
         assertEq(DstackApp.RequireTcbUpToDateSet.selector, keccak256("RequireTcbUpToDateSet(bool)"));
         assertEq(DstackApp.UpgradesDisabled.selector, keccak256("UpgradesDisabled()"));
@@ -550,18 +426,10 @@ contract DstackAppTest is Fixtures {
         vm.stopPrank();
 
         DstackAppV2 v2 = new DstackAppV2();
-        vm.expectEmit(true, true, true, true, address(app));
-        emit PolicyChanged(owner, P_UPGRADE, addrTopic(address(v2)), true);
-        vm.expectEmit(true, true, true, true, address(app));
-        emit Upgraded(address(v2));
-        vm.prank(owner);
-        app.upgradeToAndCall(address(v2), "");
-
-        assertEq(implementationOf(address(app)), address(v2));
+        upgradeAsOwner(address(v2)); // events, implementation, owner and pending owner kept
+        assertEq(owned().pendingOwner(), newOwner);
         assertEq(DstackAppV2(address(app)).versionV2(), 3);
         assertEq(app.version(), 2);
-        assertEq(app.owner(), owner);
-        assertEq(app.pendingOwner(), newOwner);
         assertTrue(app.allowAnyDevice());
         assertTrue(app.requireTcbUpToDate());
         assertTrue(app.allowedComposeHashes(CH));
@@ -585,31 +453,5 @@ contract DstackAppTest is Fixtures {
         vm.prank(owner);
         app.upgradeToAndCall(address(v2), abi.encodeCall(DstackApp.addComposeHash, (keccak256("in-upgrade"))));
         assertTrue(app.allowedComposeHashes(keccak256("in-upgrade")));
-    }
-
-    function test_upgrade_byStrangerReverts() public {
-        address v2 = address(new DstackAppV2());
-        vm.prank(stranger);
-        vm.expectRevert(unauthorized(stranger));
-        app.upgradeToAndCall(v2, "");
-        assertTrue(implementationOf(address(app)) != v2);
-    }
-
-    function test_upgrade_toNonUupsContractReverts() public {
-        address notUups = address(new NoAuthApp());
-        vm.prank(owner);
-        vm.expectRevert(abi.encodeWithSelector(Errors.ERC1967InvalidImplementation.selector, notUups));
-        app.upgradeToAndCall(notUups, "");
-    }
-
-    function test_upgrade_onImplementationDirectlyReverts() public {
-        address impl = implementationOf(address(app));
-        address v2 = address(new DstackAppV2());
-        vm.prank(owner);
-        vm.expectRevert(abi.encodeWithSelector(Errors.UUPSUnauthorizedCallContext.selector));
-        DstackApp(impl).upgradeToAndCall(v2, "");
-        assertEq(DstackApp(impl).proxiableUUID(), IMPL_SLOT);
-        vm.expectRevert(abi.encodeWithSelector(Errors.UUPSUnauthorizedCallContext.selector));
-        app.proxiableUUID(); // through the proxy: not allowed
     }
 }

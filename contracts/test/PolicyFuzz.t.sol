@@ -160,45 +160,32 @@ contract PolicyFuzzTest is Fixtures {
     }
 
     /// Every policy change emits PolicyChanged with the actor, the policy name and the value.
-    function testFuzz_policyChangedEvents(bytes32 v, bool add) public {
+    /// Every allowlist logs PolicyChanged for an add and then for the removal of a random value.
+    function testFuzz_policyChangedEvents(bytes32 v) public {
+        function(bytes32) external[5] memory adds =
+            [kms.addOsImageHash, kms.addKmsAggregatedMr, kms.addKmsDevice, app.addComposeHash, app.addDevice];
+        function(bytes32) external[5] memory removes = [
+            kms.removeOsImageHash, kms.removeKmsAggregatedMr, kms.removeKmsDevice, app.removeComposeHash, app.removeDevice
+        ];
+        bytes32[5] memory policies = [P_OS_IMAGE, P_KMS_AGGREGATED_MR, P_KMS_DEVICE, P_COMPOSE_HASH, P_DEVICE];
         vm.startPrank(owner);
-        vm.expectEmit(true, true, true, true, address(kms));
-        emit PolicyChanged(owner, P_OS_IMAGE, v, add);
-        if (add) kms.addOsImageHash(v);
-        else kms.removeOsImageHash(v);
-        vm.expectEmit(true, true, true, true, address(kms));
-        emit PolicyChanged(owner, P_KMS_AGGREGATED_MR, v, add);
-        if (add) kms.addKmsAggregatedMr(v);
-        else kms.removeKmsAggregatedMr(v);
-        vm.expectEmit(true, true, true, true, address(kms));
-        emit PolicyChanged(owner, P_KMS_DEVICE, v, add);
-        if (add) kms.addKmsDevice(v);
-        else kms.removeKmsDevice(v);
-        vm.expectEmit(true, true, true, true, address(app));
-        emit PolicyChanged(owner, P_COMPOSE_HASH, v, add);
-        if (add) app.addComposeHash(v);
-        else app.removeComposeHash(v);
-        vm.expectEmit(true, true, true, true, address(app));
-        emit PolicyChanged(owner, P_DEVICE, v, add);
-        if (add) app.addDevice(v);
-        else app.removeDevice(v);
+        for (uint256 i = 0; i < policies.length; i++) {
+            expectPolicyChanged(adds[i].address, owner, policies[i], v, true);
+            adds[i](v);
+            expectPolicyChanged(removes[i].address, owner, policies[i], v, false);
+            removes[i](v);
+        }
         vm.stopPrank();
     }
 
     function testFuzz_gatewayAppIdAndKmsInfo(string memory gw, bytes memory k, bytes memory q) public {
         vm.startPrank(owner);
-        vm.expectEmit(true, true, true, true, address(kms));
-        emit PolicyChanged(owner, P_GATEWAY_APP_ID, keccak256(bytes(gw)), true);
+        expectPolicyChanged(address(kms), owner, P_GATEWAY_APP_ID, keccak256(bytes(gw)), true);
         kms.setGatewayAppId(gw);
-        vm.expectEmit(true, true, true, true, address(kms));
-        emit PolicyChanged(owner, P_KMS_INFO, keccak256(k), true);
+        expectPolicyChanged(address(kms), owner, P_KMS_INFO, keccak256(k), true);
         kms.setKmsInfo(DstackKms.KmsInfo(k, q, q, k));
         vm.stopPrank();
         assertEq(kms.gatewayAppId(), gw);
-        (bytes memory k2, bytes memory ca, bytes memory q2, bytes memory e) = kms.kmsInfo();
-        assertEq(k2, k);
-        assertEq(ca, q);
-        assertEq(q2, q);
-        assertEq(e, k);
+        assertKmsInfo(kms, k, q, q, k);
     }
 }

@@ -56,44 +56,39 @@ contract PolicyHandler is TestBase {
         return pool[seed % POOL];
     }
 
-    function setOs(uint256 seed, bool on) external {
+    /// The owner adds or removes a pool value on one allowlist; the model follows.
+    function _toggle(
+        function(bytes32) external add,
+        function(bytes32) external remove,
+        mapping(bytes32 => bool) storage model,
+        uint256 seed,
+        bool on
+    ) internal {
         calls++;
         vm.prank(owner);
-        if (on) kms.addOsImageHash(_v(seed));
-        else kms.removeOsImageHash(_v(seed));
-        mOs[_v(seed)] = on;
+        if (on) add(_v(seed));
+        else remove(_v(seed));
+        model[_v(seed)] = on;
+    }
+
+    function setOs(uint256 seed, bool on) external {
+        _toggle(kms.addOsImageHash, kms.removeOsImageHash, mOs, seed, on);
     }
 
     function setMr(uint256 seed, bool on) external {
-        calls++;
-        vm.prank(owner);
-        if (on) kms.addKmsAggregatedMr(_v(seed));
-        else kms.removeKmsAggregatedMr(_v(seed));
-        mMr[_v(seed)] = on;
+        _toggle(kms.addKmsAggregatedMr, kms.removeKmsAggregatedMr, mMr, seed, on);
     }
 
     function setKmsDevice(uint256 seed, bool on) external {
-        calls++;
-        vm.prank(owner);
-        if (on) kms.addKmsDevice(_v(seed));
-        else kms.removeKmsDevice(_v(seed));
-        mKmsDev[_v(seed)] = on;
+        _toggle(kms.addKmsDevice, kms.removeKmsDevice, mKmsDev, seed, on);
     }
 
     function setCompose(uint256 seed, bool on) external {
-        calls++;
-        vm.prank(owner);
-        if (on) app.addComposeHash(_v(seed));
-        else app.removeComposeHash(_v(seed));
-        mCompose[_v(seed)] = on;
+        _toggle(app.addComposeHash, app.removeComposeHash, mCompose, seed, on);
     }
 
     function setDevice(uint256 seed, bool on) external {
-        calls++;
-        vm.prank(owner);
-        if (on) app.addDevice(_v(seed));
-        else app.removeDevice(_v(seed));
-        mDev[_v(seed)] = on;
+        _toggle(app.addDevice, app.removeDevice, mDev, seed, on);
     }
 
     function setAnyDevice(bool on) external {

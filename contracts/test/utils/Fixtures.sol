@@ -158,4 +158,99 @@ abstract contract Fixtures is TestBase, PolicyEvents {
     function mapSlot(bytes32 key, uint256 slot) internal pure returns (bytes32) {
         return keccak256(abi.encode(key, slot));
     }
+
+    // --- expected events ----------------------------------------------------------------------
+
+    /// Expects `emitter` to emit PolicyChanged(actor, policy, value, enabled) next.
+    function expectPolicyChanged(address emitter, address actor, bytes32 policy, bytes32 value, bool enabled)
+        internal
+    {
+        vm.expectEmit(true, true, true, true, emitter);
+        emit PolicyChanged(actor, policy, value, enabled);
+    }
+
+    /// Expects `emitter` to emit next an event without indexed arguments whose one argument is the
+    /// 32-byte `word` (e.g. `KmsDeviceAdded(bytes32)`, `AllowAnyDeviceSet(bool)`); `topic0` is the
+    /// selector of the event declared in PolicyEvents, so the signature stays the reference's.
+    function expectWordEvent(address emitter, bytes32 topic0, bytes32 word) internal {
+        vm.expectEmit(true, true, true, true, emitter);
+        assembly ("memory-safe") {
+            mstore(0, word)
+            log1(0, 32, topic0)
+        }
+    }
+
+    /// Expects a policy change by `actor`: the specific one-word event, then its PolicyChanged.
+    function expectChange(address emitter, bytes32 topic0, address actor, bytes32 policy, bytes32 value, bool enabled)
+        internal
+    {
+        expectWordEvent(emitter, topic0, value);
+        expectPolicyChanged(emitter, actor, policy, value, enabled);
+    }
+
+    /// Expects, in order, every event of a DstackApp proxy initialized with `dev` and `ch` (both
+    /// non-zero) by `actor` (whoever runs the initializer: the deployer, or the KMS's factory).
+    function expectAppInitEvents(address proxy, address impl, address appOwner, address actor, bytes32 dev, bytes32 ch)
+        internal
+    {
+        vm.expectEmit(true, true, true, true, proxy);
+        emit Upgraded(impl);
+        vm.expectEmit(true, true, true, true, proxy);
+        emit OwnershipTransferred(address(0), appOwner);
+        vm.expectEmit(true, true, true, true, proxy);
+        emit DeviceAdded(dev);
+        expectPolicyChanged(proxy, actor, P_DEVICE, dev, true);
+        vm.expectEmit(true, true, true, true, proxy);
+        emit ComposeHashAdded(ch);
+        expectPolicyChanged(proxy, actor, P_COMPOSE_HASH, ch, true);
+        vm.expectEmit(true, true, true, true, proxy);
+        emit Initialized(1);
+    }
+
+    /// Expects the events of an authorized upgrade of `proxy` to `impl` by `actor`, in order.
+    function expectUpgradeEvents(address proxy, address actor, address impl) internal {
+        expectPolicyChanged(proxy, actor, P_UPGRADE, addrTopic(impl), true);
+        vm.expectEmit(true, true, true, true, proxy);
+        emit Upgraded(impl);
+    }
+
+    // --- shared checks ------------------------------------------------------------------------
+
+    /// The owner allows `v` on an allowlist (a `mapping(bytes32 => bool)` at `slot`), then removes
+    /// it: each step's two events with their arguments, the getter and the raw storage slot.
+    function checkAllowlist(
+        function(bytes32) external add,
+        function(bytes32) external remove,
+        function(bytes32) external view returns (bool) isAllowed,
+        bytes32 addedTopic,
+        bytes32 removedTopic,
+        bytes32 policy,
+        bytes32 v,
+        uint256 slot
+    ) internal {
+        address target = add.address;
+        expectChange(target, addedTopic, owner, policy, v, true);
+        vm.prank(owner);
+        add(v);
+        assertTrue(isAllowed(v), "allowed after add");
+        assertEq(vm.load(target, mapSlot(v, slot)), bytes32(uint256(1)), "mapping slot after add");
+
+        expectChange(target, removedTopic, owner, policy, v, false);
+        vm.prank(owner);
+        remove(v);
+        assertFalse(isAllowed(v), "allowed after remove");
+        assertEq(vm.load(target, mapSlot(v, slot)), bytes32(0), "mapping slot after remove");
+    }
+
+    /// All four KMS info fields of `k` equal the given values.
+    function assertKmsInfo(DstackKms k, bytes memory k256, bytes memory ca, bytes memory quote, bytes memory eventlog)
+        internal
+        view
+    {
+        (bytes memory k2, bytes memory ca2, bytes memory q2, bytes memory e2) = k.kmsInfo();
+        assertEq(k2, k256, "k256Pubkey");
+        assertEq(ca2, ca, "caPubkey");
+        assertEq(q2, quote, "quote");
+        assertEq(e2, eventlog, "eventlog");
+    }
 }
