@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eth/hex.h"
+
 static int fail(const char *what, const char *detail)
 {
     fprintf(stderr, "embed_artifacts: %s: %s\n", what, detail);
@@ -30,17 +32,6 @@ static void emit_chars(FILE *out, const char *var, const char *s)
     fputs("};\n", out);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Writes 0x-hex text as a byte array; returns its length or -1 on bad hex. */
 static long emit_bytes(FILE *out, const char *var, const char *hex)
 {
@@ -53,7 +44,7 @@ static long emit_bytes(FILE *out, const char *var, const char *hex)
     if (n == 0)
         fputs("0", out); /* C has no empty initializer; the length says 0 */
     for (size_t i = 0; i < n; i += 2) {
-        int hi = hexval(hex[i]), lo = hexval(hex[i + 1]);
+        int hi = kms_hex_digit(hex[i]), lo = kms_hex_digit(hex[i + 1]);
         if (hi < 0 || lo < 0)
             return -1;
         fprintf(out, "%s%d", sep(i / 2), hi << 4 | lo);
