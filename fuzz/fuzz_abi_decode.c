@@ -24,56 +24,56 @@ static const char *const NASTY[] = {
 #define NNASTY (sizeof NASTY / sizeof NASTY[0])
 
 /* Formats v with cast's text into a new malloc'd string. */
-static char *format_alloc(const kms_abi_value *v)
+static char *format_alloc(const eth_abi_value *v)
 {
-    kms_error err = {0};
-    kms_buf b = {0};
-    if (kms_abi_format(v, &b, &err) != 0)
+    eth_error err = {0};
+    eth_buf b = {0};
+    if (eth_abi_format(v, &b, &err) != 0)
         fprintf(stderr, "format: %s\n", err.msg);
     FUZZ_CHECK(b.data != NULL && b.data[b.len] == '\0', "format failed or did not NUL-terminate");
     return (char *)b.data;
 }
 
 /* Re-encodes a decoded value; decoding that again must give the same text and the same bytes. */
-static void check_round_trip(const kms_abi_type *params, const kms_abi_value *v)
+static void check_round_trip(const eth_abi_type *params, const eth_abi_value *v)
 {
-    kms_error err = {0};
-    kms_buf enc = {0}, enc2 = {0}, plain = {0};
-    kms_abi_value v2 = {0};
+    eth_error err = {0};
+    eth_buf enc = {0}, enc2 = {0}, plain = {0};
+    eth_abi_value v2 = {0};
     char *text = format_alloc(v);
-    FUZZ_CHECK(kms_abi_format_plain(v, &plain, &err) == 0, "plain format failed");
-    FUZZ_CHECK(kms_abi_encode_value(v, &enc, &err) == 0, "decoded value does not encode");
-    int rc = kms_abi_decode(params, enc.data, enc.len, &v2, &err);
+    FUZZ_CHECK(eth_abi_format_plain(v, &plain, &err) == 0, "plain format failed");
+    FUZZ_CHECK(eth_abi_encode_value(v, &enc, &err) == 0, "decoded value does not encode");
+    int rc = eth_abi_decode(params, enc.data, enc.len, &v2, &err);
     if (rc != 0)
         fprintf(stderr, "decode of re-encoding: %s\n", err.msg);
     FUZZ_CHECK(rc == 0, "re-encoding does not decode");
     char *text2 = format_alloc(&v2);
     FUZZ_CHECK(strcmp(text, text2) == 0, "decode(encode(decode(x))) prints differently");
-    FUZZ_CHECK(kms_abi_encode_value(&v2, &enc2, &err) == 0, "second encoding failed");
+    FUZZ_CHECK(eth_abi_encode_value(&v2, &enc2, &err) == 0, "second encoding failed");
     FUZZ_CHECK(enc.len == enc2.len && (enc.len == 0 || memcmp(enc.data, enc2.data, enc.len) == 0),
                "canonical encoding is not a fixed point");
     free(text);
     free(text2);
-    kms_abi_value_clear(&v2);
-    kms_buf_free(&enc);
-    kms_buf_free(&enc2);
-    kms_buf_free(&plain);
+    eth_abi_value_clear(&v2);
+    eth_buf_free(&enc);
+    eth_buf_free(&enc2);
+    eth_buf_free(&plain);
 }
 
 /* Decodes data[0..n) against the inputs of signature text sigtext. */
 static void run(const char *sigtext, const uint8_t *data, size_t n)
 {
-    kms_error err = {0};
-    kms_abi_sig sig;
-    kms_abi_value v = {0};
-    if (kms_abi_sig_parse(sigtext, false, &sig, &err) != 0)
+    eth_error err = {0};
+    eth_abi_sig sig;
+    eth_abi_value v = {0};
+    if (eth_abi_sig_parse(sigtext, false, &sig, &err) != 0)
         return;
-    if (kms_abi_decode(sig.inputs, data, n, &v, &err) == 0)
+    if (eth_abi_decode(sig.inputs, data, n, &v, &err) == 0)
         check_round_trip(sig.inputs, &v);
     else
         FUZZ_CHECK(err.msg[0] != '\0', "failure without a message");
-    kms_abi_value_clear(&v);
-    kms_abi_sig_free(&sig);
+    eth_abi_value_clear(&v);
+    eth_abi_sig_free(&sig);
 }
 
 /* Input: byte 0 < 0x80 picks NASTY[byte 0 % n] and the rest is data; otherwise the signature

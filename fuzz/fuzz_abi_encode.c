@@ -10,23 +10,23 @@
 #define MAX_ARGS 16
 
 /* Formats v with cast's text into a new malloc'd string. */
-static char *format_alloc(const kms_abi_value *v)
+static char *format_alloc(const eth_abi_value *v)
 {
-    kms_error err = {0};
-    kms_buf b = {0};
-    FUZZ_CHECK(kms_abi_format(v, &b, &err) == 0, "format failed");
+    eth_error err = {0};
+    eth_buf b = {0};
+    FUZZ_CHECK(eth_abi_format(v, &b, &err) == 0, "format failed");
     FUZZ_CHECK(b.data != NULL && b.data[b.len] == '\0', "format did not NUL-terminate");
     return (char *)b.data;
 }
 
 /* Each argument's parsed value must print like the decoded one. */
-static void check_args(const kms_abi_type *params, char *const *texts, const kms_abi_value *dec)
+static void check_args(const eth_abi_type *params, char *const *texts, const eth_abi_value *dec)
 {
-    kms_error err = {0};
+    eth_error err = {0};
     FUZZ_CHECK(dec->nitems == params->nfields, "decoded tuple has the wrong arity");
     for (size_t i = 0; i < params->nfields; i++) {
-        kms_abi_value v = {0};
-        FUZZ_CHECK(kms_abi_coerce(params->fields[i], texts[i], &v, &err) == 0,
+        eth_abi_value v = {0};
+        FUZZ_CHECK(eth_abi_coerce(params->fields[i], texts[i], &v, &err) == 0,
                    "encode_args accepted a text coerce rejects");
         char *a = format_alloc(&v), *b = format_alloc(&dec->items[i]);
         if (strcmp(a, b) != 0)
@@ -34,40 +34,40 @@ static void check_args(const kms_abi_type *params, char *const *texts, const kms
         FUZZ_CHECK(strcmp(a, b) == 0, "decode(encode(text)) prints differently from text's value");
         free(a);
         free(b);
-        kms_abi_value_clear(&v);
+        eth_abi_value_clear(&v);
     }
 }
 
 /* Encodes texts against params; the encoding must decode, print the same, and re-encode alike. */
-static void check_encode(const kms_abi_type *params, char *const *texts, size_t n)
+static void check_encode(const eth_abi_type *params, char *const *texts, size_t n)
 {
-    kms_error err = {0};
-    kms_buf enc = {0}, enc2 = {0};
-    kms_abi_value dec = {0};
-    if (kms_abi_encode_args(params, texts, n, &enc, &err) != 0) {
+    eth_error err = {0};
+    eth_buf enc = {0}, enc2 = {0};
+    eth_abi_value dec = {0};
+    if (eth_abi_encode_args(params, texts, n, &enc, &err) != 0) {
         FUZZ_CHECK(err.msg[0] != '\0', "failure without a message");
-        kms_buf_free(&enc);
+        eth_buf_free(&enc);
         return;
     }
-    int rc = kms_abi_decode(params, enc.data, enc.len, &dec, &err);
+    int rc = eth_abi_decode(params, enc.data, enc.len, &dec, &err);
     if (rc != 0)
         fprintf(stderr, "decode: %s\n", err.msg);
     FUZZ_CHECK(rc == 0, "the encoder's output does not decode");
     check_args(params, texts, &dec);
-    FUZZ_CHECK(kms_abi_encode_value(&dec, &enc2, &err) == 0, "decoded value does not encode");
+    FUZZ_CHECK(eth_abi_encode_value(&dec, &enc2, &err) == 0, "decoded value does not encode");
     FUZZ_CHECK(enc.len == enc2.len && (enc.len == 0 || memcmp(enc.data, enc2.data, enc.len) == 0),
                "re-encoding the decoded value differs");
-    kms_abi_value_clear(&dec);
-    kms_buf_free(&enc);
-    kms_buf_free(&enc2);
+    eth_abi_value_clear(&dec);
+    eth_buf_free(&enc);
+    eth_buf_free(&enc2);
 }
 
 /* Splits values at top-level commas into n NUL-terminated texts; returns n or -1. */
 static int split_args(const char *values, char **texts)
 {
-    kms_error err = {0};
+    eth_error err = {0};
     size_t starts[MAX_ARGS], lens[MAX_ARGS];
-    int n = kms_abi_split(values, starts, lens, MAX_ARGS, &err);
+    int n = eth_abi_split(values, starts, lens, MAX_ARGS, &err);
     if (n < 0)
         return -1;
     FUZZ_CHECK(n <= MAX_ARGS, "split returned more items than allowed");
@@ -82,7 +82,7 @@ static int split_args(const char *values, char **texts)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const uint8_t *nl = memchr(data, '\n', size);
-    if (!nl || size > KMS_ABI_MAX_TEXT)
+    if (!nl || size > ETH_ABI_MAX_TEXT)
         return 0;
     size_t tlen = (size_t)(nl - data);
     char *types = malloc(tlen + 3), *values = fuzz_strndup(nl + 1, size - tlen - 1);
@@ -90,17 +90,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     types[0] = '(';
     memcpy(types + 1, data, tlen);
     memcpy(types + 1 + tlen, ")", 2);
-    kms_error err = {0};
-    kms_abi_type *params = NULL;
+    eth_error err = {0};
+    eth_abi_type *params = NULL;
     char *texts[MAX_ARGS];
     int n = -1;
-    if (!memchr(types + 1, '\0', tlen) && kms_abi_type_parse(types, &params, &err) == 0)
+    if (!memchr(types + 1, '\0', tlen) && eth_abi_type_parse(types, &params, &err) == 0)
         n = split_args(values, texts);
     if (n >= 0 && (size_t)n == params->nfields)
         check_encode(params, texts, (size_t)n);
     for (int i = 0; i < n; i++)
         free(texts[i]);
-    kms_abi_type_free(params);
+    eth_abi_type_free(params);
     free(types);
     free(values);
     return 0;

@@ -45,9 +45,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size == 0)
         return 0;
     size_t nsigs = data[0] % (NSIGS + 1);
-    kms_error err = {0};
-    kms_buf out = {0};
-    int rc = kms_abi_decode_revert(data + 1, size - 1, SIGS, nsigs, &out, &err);
+    eth_error err = {0};
+    eth_buf out = {0};
+    int rc = eth_abi_decode_revert(data + 1, size - 1, SIGS, nsigs, &out, &err);
     if (rc == 0) {
         FUZZ_CHECK(out.data != NULL && out.data[out.len] == '\0', "output not NUL-terminated");
         FUZZ_CHECK(strlen((char *)out.data) == out.len, "output has an inner NUL");
@@ -57,6 +57,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         FUZZ_CHECK(err.msg[0] != '\0', "failure without a message");
     }
-    kms_buf_free(&out);
+    eth_buf_free(&out);
     return 0;
 }

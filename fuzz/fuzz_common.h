@@ -1,6 +1,6 @@
 /* fuzz_common.h: small helpers shared by the libFuzzer targets in fuzz/ (property checks, text copies). */
-#ifndef KMS_FUZZ_COMMON_H
-#define KMS_FUZZ_COMMON_H
+#ifndef ETH_FUZZ_COMMON_H
+#define ETH_FUZZ_COMMON_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -37,25 +37,25 @@ static int kdf_is_cheap(const char *json, size_t len)
 /* Decrypting a validated keystore may only fail on the password or the key, not on parsing. */
 static void check_decrypt(const char *json, size_t len)
 {
-    kms_error err = {0};
+    eth_error err = {0};
     uint8_t priv[32];
-    int rc = kms_keystore_decrypt(json, len, PASSWORD, sizeof PASSWORD - 1, priv, &err);
-    if (rc != 0 && rc != -KMS_ECRYPTO)
+    int rc = eth_keystore_decrypt(json, len, PASSWORD, sizeof PASSWORD - 1, priv, &err);
+    if (rc != 0 && rc != -ETH_ECRYPTO)
         fprintf(stderr, "decrypt: %s\n", err.msg);
-    FUZZ_CHECK(rc == 0 || rc == -KMS_ECRYPTO, "validated keystore fails to parse in decrypt");
-    kms_wipe(priv, sizeof priv);
+    FUZZ_CHECK(rc == 0 || rc == -ETH_ECRYPTO, "validated keystore fails to parse in decrypt");
+    eth_wipe(priv, sizeof priv);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size > KMS_KEYSTORE_MAX_FILE)
+    if (size > ETH_KEYSTORE_MAX_FILE)
         return 0;
     const char *json = (const char *)data;
-    kms_error err = {0};
+    eth_error err = {0};
     uint8_t addr[20];
-    int peek = kms_keystore_peek_address(json, size, addr, &err);
-    FUZZ_CHECK(peek >= -KMS_ESTATE && peek <= 1, "peek returned an unknown code");
-    if (kms_keystore_validate(json, size, &err) != 0) {
+    int peek = eth_keystore_peek_address(json, size, addr, &err);
+    FUZZ_CHECK(peek >= -ETH_ESTATE && peek <= 1, "peek returned an unknown code");
+    if (eth_keystore_validate(json, size, &err) != 0) {
         FUZZ_CHECK(err.msg[0] != '\0', "failure without a message");
         return 0;
     }

@@ -10,7 +10,7 @@
 /* A parsed u256 must print and re-parse to itself, and canonical decimal text must print back. */
 static void check_u256(const char *s, size_t n)
 {
-    kms_error err = {0};
+    eth_error err = {0};
     u256 v, again;
     if (u256_parse(s, n, &v, &err) != 0) {
         FUZZ_CHECK(err.msg[0] != '\0', "failure without a message");
@@ -31,7 +31,7 @@ static void check_u256(const char *s, size_t n)
 /* A parsed amount must format and re-parse (at the same decimals) to itself. */
 static void check_units(const char *s, unsigned decimals)
 {
-    kms_error err = {0};
+    eth_error err = {0};
     u256 v, again;
     if (u256_parse_units(s, decimals, &v, &err) != 0) {
         FUZZ_CHECK(err.msg[0] != '\0', "failure without a message");
@@ -46,45 +46,45 @@ static void check_units(const char *s, unsigned decimals)
 /* Decoded hex must encode back to the input digits (lower-cased, without the prefix). */
 static void check_hex(const char *s, size_t n)
 {
-    kms_error err = {0};
-    kms_buf b = {0};
-    if (kms_hex_decode(s, n, &b, &err) != 0) {
+    eth_error err = {0};
+    eth_buf b = {0};
+    if (eth_hex_decode(s, n, &b, &err) != 0) {
         FUZZ_CHECK(err.msg[0] != '\0', "failure without a message");
-        kms_buf_free(&b);
+        eth_buf_free(&b);
         return;
     }
-    size_t skip = kms_hex_has_prefix(s, n) ? 2 : 0;
+    size_t skip = eth_hex_has_prefix(s, n) ? 2 : 0;
     FUZZ_CHECK(b.len * 2 == n - skip, "decoded length does not match the digits");
-    char *enc = kms_hex_encode_alloc(b.data, b.len);
+    char *enc = eth_hex_encode_alloc(b.data, b.len);
     FUZZ_CHECK(enc != NULL, "out of memory");
     for (size_t i = 0; i < b.len * 2; i++)
         FUZZ_CHECK(enc[2 + i] == tolower((unsigned char)s[skip + i]), "hex does not round-trip");
     uint8_t *fixed = malloc(b.len + 1);
     FUZZ_CHECK(fixed != NULL, "out of memory");
-    FUZZ_CHECK(kms_hex_decode_fixed(enc, fixed, b.len, &err) == 0, "decode_fixed rejects hex");
+    FUZZ_CHECK(eth_hex_decode_fixed(enc, fixed, b.len, &err) == 0, "decode_fixed rejects hex");
     FUZZ_CHECK(b.len == 0 || memcmp(fixed, b.data, b.len) == 0, "decode_fixed differs");
     free(fixed);
     free(enc);
-    kms_buf_free(&b);
+    eth_buf_free(&b);
 }
 
 /* Strict parsing implies lax parsing; the checksummed form must parse strictly to the same bytes. */
 static void check_address(const char *s)
 {
-    kms_error err = {0};
+    eth_error err = {0};
     uint8_t lax[20], strict[20], again[20];
     char sum[43];
-    int rs = kms_address_parse(s, strict, 1, &err);
-    int rl = kms_address_parse(s, lax, 0, &err);
+    int rs = eth_address_parse(s, strict, 1, &err);
+    int rl = eth_address_parse(s, lax, 0, &err);
     FUZZ_CHECK(rs != 0 || rl == 0, "strict accepts what lax rejects");
     if (rl != 0)
         return;
     FUZZ_CHECK(rs != 0 || memcmp(lax, strict, 20) == 0, "strict and lax disagree");
-    kms_address_checksum(lax, sum);
-    FUZZ_CHECK(kms_address_parse(sum, again, 1, &err) == 0, "checksum form rejected");
+    eth_address_checksum(lax, sum);
+    FUZZ_CHECK(eth_address_parse(sum, again, 1, &err) == 0, "checksum form rejected");
     FUZZ_CHECK(memcmp(again, lax, 20) == 0, "checksum form parses to another address");
-    kms_address_checksum_chain(lax, 1, sum);
-    FUZZ_CHECK(kms_address_parse(sum, again, 0, &err) == 0, "EIP-1191 form rejected");
+    eth_address_checksum_chain(lax, 1, sum);
+    FUZZ_CHECK(eth_address_parse(sum, again, 0, &err) == 0, "EIP-1191 form rejected");
 }
 
 /* Input: one byte of decimals for the unit parser, then the text every parser reads. */

@@ -129,7 +129,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return CLI_USAGE;
 }
 
-int cli_fail_err(const kms_error *err)
+int cli_fail_err(const eth_error *err)
 {
     return cli_fail("%s", err->msg[0] ? err->msg : "unknown error");
 }
@@ -155,14 +155,14 @@ int cli_print_json(json_t *v)
     return CLI_OK;
 }
 
-int cli_read_stdin(kms_buf *b, kms_error *err)
+int cli_read_stdin(eth_buf *b, eth_error *err)
 {
     uint8_t chunk[4096];
     size_t got;
     while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-        if (kms_buf_append(b, chunk, got, err))
+        if (eth_buf_append(b, chunk, got, err))
             return -err->code;
     if (ferror(stdin))
-        return kms_fail(err, KMS_EIO, "cannot read standard input: %s", strerror(errno));
+        return eth_fail(err, ETH_EIO, "cannot read standard input: %s", strerror(errno));
     return 0;
 }

@@ -67,7 +67,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     ;
 
 /* Prints a lib error's message to stderr; returns CLI_FAIL. */
-int cli_fail_err(const kms_error *err);
+int cli_fail_err(const eth_error *err);
 
 /* Prints "kmsctl: warning: MESSAGE" to stderr. */
 void cli_warn(const char *fmt, ...)
@@ -77,7 +77,7 @@ void cli_warn(const char *fmt, ...)
     ;
 
 /* Appends all of standard input to b; returns 0 or a negative kms code with err filled. */
-int cli_read_stdin(kms_buf *b, kms_error *err);
+int cli_read_stdin(eth_buf *b, eth_error *err);
 
 /* Prints a JSON value (compact, sorted keys, newline) to stdout, then frees it; returns CLI_OK or CLI_FAIL. */
 int cli_print_json(json_t *v);

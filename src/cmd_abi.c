@@ -55,10 +55,10 @@ static const char *clip(const char *s, char out[80])
     return out;
 }
 
-static int parse_sig(const char *text, bool lenient, kms_abi_sig *sig)
+static int parse_sig(const char *text, bool lenient, eth_abi_sig *sig)
 {
-    kms_error err = {0};
-    if (kms_abi_sig_parse(text, lenient, sig, &err) != 0) {
+    eth_error err = {0};
+    if (eth_abi_sig_parse(text, lenient, sig, &err) != 0) {
         char c[80];
         return cli_fail("signature '%s': %s", clip(text, c), err.msg);
     }
@@ -67,7 +67,7 @@ static int parse_sig(const char *text, bool lenient, kms_abi_sig *sig)
 
 static int print_hex_line(const uint8_t *p, size_t n, bool json, const char *key)
 {
-    char *h = kms_hex_encode_alloc(p, n);
+    char *h = eth_hex_encode_alloc(p, n);
     if (!h)
         return cli_fail("out of memory");
     int rc = CLI_OK;
@@ -108,14 +108,14 @@ int cmd_sig(int argc, char **argv)
     int rc = setup(argc, argv, HELP_SIG, &json, NULL, 1, 1, &a);
     if (rc != 0)
         return finish_setup(rc, &a);
-    kms_abi_sig sig;
+    eth_abi_sig sig;
     rc = parse_sig(a.pos[0], true, &sig);
     if (rc == CLI_OK) {
         uint8_t sel[4];
-        kms_error err = {0};
-        rc = kms_abi_selector(&sig, sel, &err) != 0 ? cli_fail_err(&err)
+        eth_error err = {0};
+        rc = eth_abi_selector(&sig, sel, &err) != 0 ? cli_fail_err(&err)
                                                     : print_hex_line(sel, 4, json, "selector");
-        kms_abi_sig_free(&sig);
+        eth_abi_sig_free(&sig);
     }
     cli_args_free(&a);
     return rc;
@@ -129,26 +129,26 @@ static int encode_common(int argc, char **argv, const char *help, bool with_sele
     int rc = setup(argc, argv, help, &json, NULL, 1, -1, &a);
     if (rc != 0)
         return finish_setup(rc, &a);
-    kms_abi_sig sig;
+    eth_abi_sig sig;
     rc = parse_sig(a.pos[0], false, &sig);
     if (rc != CLI_OK) {
         cli_args_free(&a);
         return rc;
     }
-    kms_buf out = {0};
-    kms_error err = {0};
+    eth_buf out = {0};
+    eth_error err = {0};
     uint8_t sel[4];
     int lrc = 0;
     if (with_selector)
-        lrc = kms_abi_selector(&sig, sel, &err);
+        lrc = eth_abi_selector(&sig, sel, &err);
     if (lrc == 0 && with_selector)
-        lrc = kms_buf_append(&out, sel, 4, &err);
+        lrc = eth_buf_append(&out, sel, 4, &err);
     if (lrc == 0)
-        lrc = kms_abi_encode_args(sig.inputs, a.pos + 1, (size_t)(a.npos - 1), &out, &err);
+        lrc = eth_abi_encode_args(sig.inputs, a.pos + 1, (size_t)(a.npos - 1), &out, &err);
     rc = lrc != 0 ? cli_fail_err(&err)
                   : print_hex_line(out.data, out.len, json, with_selector ? "calldata" : "encoded");
-    kms_buf_free(&out);
-    kms_abi_sig_free(&sig);
+    eth_buf_free(&out);
+    eth_abi_sig_free(&sig);
     cli_args_free(&a);
     return rc;
 }
@@ -164,29 +164,29 @@ int cmd_abi_encode(int argc, char **argv)
 }
 
 /* Hex text with optional lower-case 0x prefix (as cast), even length. */
-static int parse_data(const char *text, kms_buf *out)
+static int parse_data(const char *text, eth_buf *out)
 {
     char c[80];
     const char *h = strncmp(text, "0x", 2) == 0 ? text + 2 : text;
     size_t n = strlen(h);
     for (size_t i = 0; i < n; i++)
-        if (kms_hex_digit(h[i]) < 0)
+        if (eth_hex_digit(h[i]) < 0)
             return cli_fail("data '%s': invalid hex character '%c' at position %zu", clip(text, c),
                             h[i], (size_t)(h - text) + i);
     if (n % 2)
         return cli_fail("data '%s': odd number of hex digits (%zu)", clip(text, c), n);
-    kms_error err = {0};
-    if (kms_buf_reserve(out, n / 2 + 1, &err) != 0)
+    eth_error err = {0};
+    if (eth_buf_reserve(out, n / 2 + 1, &err) != 0)
         return cli_fail_err(&err);
     for (size_t i = 0; i < n; i += 2)
-        out->data[out->len++] = (uint8_t)(kms_hex_digit(h[i]) * 16 + kms_hex_digit(h[i + 1]));
+        out->data[out->len++] = (uint8_t)(eth_hex_digit(h[i]) * 16 + eth_hex_digit(h[i + 1]));
     return CLI_OK;
 }
 
-static json_t *to_json(const kms_abi_value *v)
+static json_t *to_json(const eth_abi_value *v)
 {
-    kms_abi_kind k = v->type->kind;
-    if (k == KMS_ABI_ARRAY || k == KMS_ABI_FIXED_ARRAY || k == KMS_ABI_TUPLE) {
+    eth_abi_kind k = v->type->kind;
+    if (k == ETH_ABI_ARRAY || k == ETH_ABI_FIXED_ARRAY || k == ETH_ABI_TUPLE) {
         json_t *arr = json_array();
         for (size_t i = 0; arr && i < v->nitems; i++)
             if (json_array_append_new(arr, to_json(&v->items[i])) != 0) {
@@ -195,53 +195,53 @@ static json_t *to_json(const kms_abi_value *v)
             }
         return arr;
     }
-    kms_buf b = {0};
-    kms_error err = {0};
+    eth_buf b = {0};
+    eth_error err = {0};
     json_t *s = NULL;
-    if (kms_abi_format_plain(v, &b, &err) == 0)
+    if (eth_abi_format_plain(v, &b, &err) == 0)
         s = json_stringn((const char *)b.data, b.len);
-    kms_buf_free(&b);
+    eth_buf_free(&b);
     return s;
 }
 
-static int print_values(const kms_abi_value *tuple, bool json)
+static int print_values(const eth_abi_value *tuple, bool json)
 {
     if (json)
         return cli_print_json(to_json(tuple));
     for (size_t i = 0; i < tuple->nitems; i++) {
-        kms_buf b = {0};
-        kms_error err = {0};
-        if (kms_abi_format(&tuple->items[i], &b, &err) != 0) {
-            kms_buf_free(&b);
+        eth_buf b = {0};
+        eth_error err = {0};
+        if (eth_abi_format(&tuple->items[i], &b, &err) != 0) {
+            eth_buf_free(&b);
             return cli_fail_err(&err);
         }
         fwrite(b.data, 1, b.len, stdout);
         fputc('\n', stdout);
-        kms_buf_free(&b);
+        eth_buf_free(&b);
     }
     return CLI_OK;
 }
 
 /* Decodes data against types (skipping a 4-byte selector if skip4 and present) and prints. */
-static int decode_and_print(const kms_abi_type *types, const char *text, bool skip4, bool json)
+static int decode_and_print(const eth_abi_type *types, const char *text, bool skip4, bool json)
 {
     if (types->nfields == 0)
         return cli_fail("nothing to decode: the signature has no %s types", skip4 ? "input" : "output");
-    kms_buf data = {0};
+    eth_buf data = {0};
     int rc = parse_data(text, &data);
     if (rc != CLI_OK)
         return rc;
     size_t off = skip4 && data.len >= 4 ? 4 : 0;
-    kms_abi_value v;
-    kms_error err = {0};
-    if (kms_abi_decode(types, data.data + off, data.len - off, &v, &err) != 0) {
+    eth_abi_value v;
+    eth_error err = {0};
+    if (eth_abi_decode(types, data.data + off, data.len - off, &v, &err) != 0) {
         char c[80];
         rc = cli_fail("data '%s': %s", clip(text, c), err.msg);
     } else {
         rc = print_values(&v, json);
-        kms_abi_value_clear(&v);
+        eth_abi_value_clear(&v);
     }
-    kms_buf_free(&data);
+    eth_buf_free(&data);
     return rc;
 }
 
@@ -252,12 +252,12 @@ static int decode_common(int argc, char **argv, const char *help, bool calldata)
     int rc = setup(argc, argv, help, &json, calldata ? NULL : &input, 2, 2, &a);
     if (rc != 0)
         return finish_setup(rc, &a);
-    kms_abi_sig sig;
+    eth_abi_sig sig;
     rc = parse_sig(a.pos[0], false, &sig);
     if (rc == CLI_OK) {
-        const kms_abi_type *types = (calldata || input) ? sig.inputs : sig.outputs;
+        const eth_abi_type *types = (calldata || input) ? sig.inputs : sig.outputs;
         rc = decode_and_print(types, a.pos[1], calldata, json);
-        kms_abi_sig_free(&sig);
+        eth_abi_sig_free(&sig);
     }
     cli_args_free(&a);
     return rc;

@@ -64,8 +64,8 @@ static int bytecode(const char *name, bool runtime, bool json)
     const kms_artifact *a = find(name);
     if (!a)
         return CLI_FAIL;
-    char *hex = runtime ? kms_hex_encode_alloc(a->runtime, a->runtime_len)
-                        : kms_hex_encode_alloc(a->bytecode, a->bytecode_len);
+    char *hex = runtime ? eth_hex_encode_alloc(a->runtime, a->runtime_len)
+                        : eth_hex_encode_alloc(a->bytecode, a->bytecode_len);
     if (!hex)
         return cli_fail("out of memory");
     if (json) {

@@ -91,20 +91,20 @@ static size_t trailing_space(const uint8_t *p, size_t n)
 }
 
 /* Hashes data as cast does: UTF-8 text starting with 0x is hex (end-trimmed), else raw bytes. */
-static int keccak_of(const uint8_t *p, size_t n, uint8_t hash[32], kms_error *err)
+static int keccak_of(const uint8_t *p, size_t n, uint8_t hash[32], eth_error *err)
 {
     if (n < 2 || p[0] != '0' || p[1] != 'x' || !is_utf8(p, n)) {
-        kms_keccak256(p, n, hash);
+        eth_keccak256(p, n, hash);
         return 0;
     }
     size_t t;
     while ((t = trailing_space(p, n)) > 0)
         n -= t;
-    kms_buf bytes = {0};
-    int rc = kms_hex_decode((const char *)p, n, &bytes, err);
+    eth_buf bytes = {0};
+    int rc = eth_hex_decode((const char *)p, n, &bytes, err);
     if (rc == 0)
-        kms_keccak256(bytes.data, bytes.len, hash);
-    kms_buf_free(&bytes);
+        eth_keccak256(bytes.data, bytes.len, hash);
+    eth_buf_free(&bytes);
     return rc;
 }
 
@@ -124,11 +124,11 @@ int cmd_keccak(int argc, char **argv)
     int rc = cli_parse_json_only(argc, argv, KECCAK_HELP, 1, "at most one DATA argument", &json, &a);
     if (rc != CLI_CONTINUE)
         return rc;
-    kms_error err = {0};
-    kms_buf in = {0};
+    eth_error err = {0};
+    eth_buf in = {0};
     const char *what = a.npos ? "DATA" : "stdin";
     if (a.npos)
-        rc = kms_buf_append(&in, a.pos[0], strlen(a.pos[0]), &err);
+        rc = eth_buf_append(&in, a.pos[0], strlen(a.pos[0]), &err);
     else
         rc = cli_read_stdin(&in, &err);
     cli_args_free(&a);
@@ -138,12 +138,12 @@ int cmd_keccak(int argc, char **argv)
     char value[48];
     if (rc != 0) {
         shown(in.data ? (const char *)in.data : "", in.len, value);
-        kms_buf_free(&in);
+        eth_buf_free(&in);
         return cli_fail("keccak: %s '%s': %s", what, value, err.msg);
     }
-    kms_buf_free(&in);
+    eth_buf_free(&in);
     char hex[67];
-    kms_hex_encode(hash, 32, hex);
+    eth_hex_encode(hash, 32, hex);
     return print_result("hash", hex, json);
 }
 
@@ -182,17 +182,17 @@ static int checksum_run(const char *text, const char *chain, int json)
     char value[48], out[43];
     uint8_t addr[20];
     uint64_t chain_id = 0;
-    kms_error err = {0};
-    if (kms_address_parse(text, addr, 0, &err) != 0)
+    eth_error err = {0};
+    if (eth_address_parse(text, addr, 0, &err) != 0)
         return cli_fail("to-checksum: ADDRESS '%s': %s", shown(text, strlen(text), value),
                         err.msg);
     if (chain && parse_chain_id(chain, &chain_id) != 0)
         return cli_fail("to-checksum: CHAIN_ID '%s': not a decimal chain id below 2^64",
                         shown(chain, strlen(chain), value));
     if (chain)
-        kms_address_checksum_chain(addr, chain_id, out);
+        eth_address_checksum_chain(addr, chain_id, out);
     else
-        kms_address_checksum(addr, out);
+        eth_address_checksum(addr, out);
     return print_result("address", out, json);
 }
 

@@ -40,7 +40,7 @@ static int put_u64(json_t *o, const char *key, uint64_t v)
 /* Adds key = "0x..." hex of the bytes p[0..n). */
 static int put_bytes(json_t *o, const char *key, const uint8_t *p, size_t n)
 {
-    char *hex = kms_hex_encode_alloc(p, n);
+    char *hex = eth_hex_encode_alloc(p, n);
     if (!hex)
         return -1;
     int rc = json_object_set_new(o, key, json_string(hex));
@@ -49,16 +49,16 @@ static int put_bytes(json_t *o, const char *key, const uint8_t *p, size_t n)
 }
 
 /* The access list as [{"address": ..., "storageKeys": [...]}, ...]. */
-static json_t *access_list_json(const kms_tx *tx)
+static json_t *access_list_json(const eth_tx *tx)
 {
     json_t *list = json_array();
     for (size_t i = 0; list && i < tx->access_len; i++) {
-        const kms_access_entry *e = &tx->access_list[i];
+        const eth_access_entry *e = &tx->access_list[i];
         json_t *entry = json_object(), *keys = json_array();
         put_bytes(entry, "address", e->address, 20);
         for (size_t k = 0; k < e->nkeys; k++) {
             char hex[67];
-            kms_hex_encode(e->keys[k], 32, hex);
+            eth_hex_encode(e->keys[k], 32, hex);
             json_array_append_new(keys, json_string(hex));
         }
         json_object_set_new(entry, "storageKeys", keys);
@@ -68,9 +68,9 @@ static json_t *access_list_json(const kms_tx *tx)
 }
 
 /* Adds the fee fields in cast's order for tx's type. */
-static void put_fees_and_gas(json_t *o, const kms_tx *tx)
+static void put_fees_and_gas(json_t *o, const eth_tx *tx)
 {
-    if (tx->type == KMS_TX_DYNAMIC_FEE) {
+    if (tx->type == ETH_TX_DYNAMIC_FEE) {
         put_u64(o, "gas", tx->gas);
         put_quantity(o, "maxFeePerGas", &tx->max_fee);
         put_quantity(o, "maxPriorityFeePerGas", &tx->max_priority_fee);
@@ -81,26 +81,26 @@ static void put_fees_and_gas(json_t *o, const kms_tx *tx)
 }
 
 /* Adds r, s, yParity (typed only), v and hash. */
-static void put_signature(json_t *o, const kms_tx *tx, const uint8_t hash[32])
+static void put_signature(json_t *o, const eth_tx *tx, const uint8_t hash[32])
 {
     u256 r = u256_from_be(tx->sig.r, 32), s = u256_from_be(tx->sig.s, 32);
     put_quantity(o, "r", &r);
     put_quantity(o, "s", &s);
-    if (tx->type != KMS_TX_LEGACY)
+    if (tx->type != ETH_TX_LEGACY)
         put_u64(o, "yParity", tx->sig.v);
-    put_u64(o, "v", kms_tx_v(tx));
+    put_u64(o, "v", eth_tx_v(tx));
     put_bytes(o, "hash", hash, 32);
 }
 
 /* Builds the decoded object in cast's key order. */
-static json_t *tx_json(const kms_tx *tx, const uint8_t signer[20], const uint8_t hash[32])
+static json_t *tx_json(const eth_tx *tx, const uint8_t signer[20], const uint8_t hash[32])
 {
     json_t *o = json_object();
     if (!o)
         return NULL;
     put_bytes(o, "signer", signer, 20);
     put_u64(o, "type", (uint64_t)tx->type);
-    if (tx->type != KMS_TX_LEGACY || tx->has_chain_id)
+    if (tx->type != ETH_TX_LEGACY || tx->has_chain_id)
         put_u64(o, "chainId", tx->chain_id);
     put_u64(o, "nonce", tx->nonce);
     put_fees_and_gas(o, tx);
@@ -109,7 +109,7 @@ static json_t *tx_json(const kms_tx *tx, const uint8_t signer[20], const uint8_t
     else
         json_object_set_new(o, "to", json_null());
     put_quantity(o, "value", &tx->value);
-    if (tx->type != KMS_TX_LEGACY)
+    if (tx->type != ETH_TX_LEGACY)
         json_object_set_new(o, "accessList", access_list_json(tx));
     put_bytes(o, "input", tx->data.data, tx->data.len);
     put_signature(o, tx, hash);
@@ -145,36 +145,36 @@ static const char *shown(const char *s, char out[48])
 }
 
 /* Decodes hex text, the transaction, its signer and hash, and prints them. */
-static int decode_and_print(const char *text, kms_error *err)
+static int decode_and_print(const char *text, eth_error *err)
 {
-    kms_buf raw = {0};
-    kms_tx tx;
-    kms_tx_init(&tx);
+    eth_buf raw = {0};
+    eth_tx tx;
+    eth_tx_init(&tx);
     uint8_t signer[20], hash[32];
     int rc = text[0] == '0' && text[1] == 'X'
-                 ? kms_fail(err, KMS_EINVAL, "hex must start with a lower-case 0x")
-                 : kms_hex_decode(text, strlen(text), &raw, err);
+                 ? eth_fail(err, ETH_EINVAL, "hex must start with a lower-case 0x")
+                 : eth_hex_decode(text, strlen(text), &raw, err);
     if (rc == 0 && raw.len == 0)
-        rc = kms_fail(err, KMS_EINVAL, "empty transaction");
+        rc = eth_fail(err, ETH_EINVAL, "empty transaction");
     if (rc == 0)
-        rc = kms_tx_decode(raw.data, raw.len, &tx, err);
+        rc = eth_tx_decode(raw.data, raw.len, &tx, err);
     if (rc == 0)
-        rc = kms_tx_sender(&tx, signer, err);
+        rc = eth_tx_sender(&tx, signer, err);
     if (rc == 0)
-        rc = kms_tx_hash(&tx, hash, err);
-    kms_buf_free(&raw);
+        rc = eth_tx_hash(&tx, hash, err);
+    eth_buf_free(&raw);
     if (rc == 0)
         rc = print_cast_style(tx_json(&tx, signer, hash));
-    kms_tx_free(&tx);
+    eth_tx_free(&tx);
     return rc;
 }
 
 /* Reads stdin's text into a heap string without trailing whitespace. */
-static char *read_stdin_text(kms_error *err)
+static char *read_stdin_text(eth_error *err)
 {
-    kms_buf b = {0};
+    eth_buf b = {0};
     if (cli_read_stdin(&b, err)) {
-        kms_buf_free(&b);
+        eth_buf_free(&b);
         return NULL;
     }
     while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r' ||
@@ -186,9 +186,9 @@ static char *read_stdin_text(kms_error *err)
             memcpy(s, b.data, b.len);
         s[b.len] = '\0';
     } else {
-        kms_fail(err, KMS_ENOMEM, "out of memory");
+        eth_fail(err, ETH_ENOMEM, "out of memory");
     }
-    kms_buf_free(&b);
+    eth_buf_free(&b);
     return s;
 }
 
@@ -199,7 +199,7 @@ int cmd_decode_tx(int argc, char **argv)
     int rc = cli_parse_json_only(argc, argv, DECODE_TX_HELP, 1, "one RAW transaction", &json, &a);
     if (rc != CLI_CONTINUE)
         return rc;
-    kms_error err = {0};
+    eth_error err = {0};
     char *owned = a.npos ? NULL : read_stdin_text(&err);
     const char *text = a.npos ? a.pos[0] : owned;
     cli_args_free(&a);

@@ -76,7 +76,7 @@ static const char LIST_HELP[] =
 
 /* ---- shared helpers ---- */
 
-static int fail_err(kms_error *err)
+static int fail_err(eth_error *err)
 {
     return cli_fail_err(err);
 }
@@ -90,36 +90,36 @@ static int unexpected_arg(const char *cmd, const char *arg)
     return cli_usage_error(cmd, "unexpected argument '%s'", arg);
 }
 
-static int parse_scrypt_n(const char *text, kms_keystore_params *p, kms_error *err)
+static int parse_scrypt_n(const char *text, eth_keystore_params *p, eth_error *err)
 {
-    kms_keystore_params_default(p);
+    eth_keystore_params_default(p);
     if (!text)
         return 0;
     char *end = NULL;
     errno = 0;
     unsigned long long n = strtoull(text, &end, 10);
     if (errno || end == text || *end || text[0] == '-' || n < 1024)
-        return kms_fail(err, KMS_EINVAL, "--scrypt-n %s: expected a power of two >= 1024", text);
+        return eth_fail(err, ETH_EINVAL, "--scrypt-n %s: expected a power of two >= 1024", text);
     p->scrypt_n = n;
-    int rc = kms_keystore_params_check(p, err);
+    int rc = eth_keystore_params_check(p, err);
     if (rc < 0)
-        return kms_error_prefix(err, "--scrypt-n %s: ", text);
+        return eth_error_prefix(err, "--scrypt-n %s: ", text);
     return 0;
 }
 
 /* Creates dir and its missing parents (mode 0700). */
-static int make_dirs(const char *dir, kms_error *err)
+static int make_dirs(const char *dir, eth_error *err)
 {
     char path[PATH_MAX_LEN];
     if ((size_t)snprintf(path, sizeof path, "%s", dir) >= sizeof path)
-        return kms_fail(err, KMS_ERANGE, "dir %s: path is too long", dir);
+        return eth_fail(err, ETH_ERANGE, "dir %s: path is too long", dir);
     for (char *p = path + 1;; p++) {
         char c = *p;
         if (c != '/' && c != '\0')
             continue;
         *p = '\0';
         if (mkdir(path, 0700) != 0 && errno != EEXIST)
-            return kms_fail(err, KMS_EIO, "dir %s: cannot create %s: %s", dir, path,
+            return eth_fail(err, ETH_EIO, "dir %s: cannot create %s: %s", dir, path,
                             strerror(errno));
         *p = c;
         if (c == '\0')
@@ -127,14 +127,14 @@ static int make_dirs(const char *dir, kms_error *err)
     }
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return kms_fail(err, KMS_EIO, "dir %s: not a directory", dir);
+        return eth_fail(err, ETH_EIO, "dir %s: not a directory", dir);
     return 0;
 }
 
-static int join_path(char *out, const char *dir, const char *name, kms_error *err)
+static int join_path(char *out, const char *dir, const char *name, eth_error *err)
 {
     if ((size_t)snprintf(out, PATH_MAX_LEN, "%s/%s", dir, name) >= PATH_MAX_LEN)
-        return kms_fail(err, KMS_ERANGE, "path %s/%s is too long", dir, name);
+        return eth_fail(err, ETH_ERANGE, "path %s/%s is too long", dir, name);
     return 0;
 }
 
@@ -143,7 +143,7 @@ static int print_saved(bool json, const char *name, const char *path, const uint
                        bool is_import)
 {
     char cs[43];
-    kms_address_checksum(addr, cs);
+    eth_address_checksum(addr, cs);
     if (json)
         return cli_print_json(json_pack("{s:s,s:s,s:s}", "address", cs, "name", name, "path", path));
     if (is_import)
@@ -155,7 +155,7 @@ static int print_saved(bool json, const char *name, const char *path, const uint
 
 /* Gets the new keystore's password and writes priv to path. */
 static int write_keystore(const char *path, const uint8_t priv[32], const char *password_file,
-                          const kms_keystore_params *params, kms_error *err)
+                          const eth_keystore_params *params, eth_error *err)
 {
     keysource_password pw;
     int rc = keysource_password_get(password_file, "Password for the new keystore: ", true, &pw,
@@ -163,7 +163,7 @@ static int write_keystore(const char *path, const uint8_t priv[32], const char *
     if (rc == 0 && pw.len == 0)
         cli_warn("empty password: the keystore is only as safe as the file");
     if (rc == 0)
-        rc = kms_keystore_write_file(path, priv, pw.buf, pw.len, params, err);
+        rc = eth_keystore_write_file(path, priv, pw.buf, pw.len, params, err);
     keysource_password_wipe(&pw);
     return rc;
 }
@@ -184,18 +184,18 @@ static int wallet_address(int argc, char **argv)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
     if (first)
         return unexpected_arg(argv[0], first);
-    kms_error err = {0};
+    eth_error err = {0};
     if (keysource_check(&ks, &err) < 0)
         return cli_usage_error(argv[0], "%s", err.msg);
     uint8_t priv[32], addr[20];
     rc = keysource_resolve(&ks, priv, &err);
     if (rc == 0)
-        rc = kms_key_address(priv, addr, &err);
-    kms_wipe(priv, sizeof priv);
+        rc = eth_key_address(priv, addr, &err);
+    eth_wipe(priv, sizeof priv);
     if (rc < 0)
         return fail_err(&err);
     char cs[43];
-    kms_address_checksum(addr, cs);
+    eth_address_checksum(addr, cs);
     if (json)
         return cli_print_json(json_pack("{s:s}", "address", cs));
     puts(cs);
@@ -226,44 +226,44 @@ static int new_positionals(const char *cmd, const cli_args *a, new_opts *o)
 }
 
 /* The directory for wallet new: DIR must exist; the default keystore dir is created. */
-static int new_dir(const new_opts *o, char *dir, kms_error *err)
+static int new_dir(const new_opts *o, char *dir, eth_error *err)
 {
     if (o->dir) {
         struct stat st;
         if (stat(o->dir, &st) != 0 || !S_ISDIR(st.st_mode))
-            return kms_fail(err, KMS_EIO, "DIR %s: not a directory (create it first)", o->dir);
+            return eth_fail(err, ETH_EIO, "DIR %s: not a directory (create it first)", o->dir);
         if ((size_t)snprintf(dir, PATH_MAX_LEN, "%s", o->dir) >= PATH_MAX_LEN)
-            return kms_fail(err, KMS_ERANGE, "DIR %s: path is too long", o->dir);
+            return eth_fail(err, ETH_ERANGE, "DIR %s: path is too long", o->dir);
         return 0;
     }
     int rc = keysource_keystore_dir(dir, PATH_MAX_LEN, err);
     return rc < 0 ? rc : make_dirs(dir, err);
 }
 
-static int run_new(const new_opts *o, kms_error *err)
+static int run_new(const new_opts *o, eth_error *err)
 {
-    kms_keystore_params params;
+    eth_keystore_params params;
     char dir[PATH_MAX_LEN], path[PATH_MAX_LEN], uuid[37];
     int rc = parse_scrypt_n(o->scrypt_n, &params, err);
     const char *name = o->name;
     if (rc == 0 && name)
         rc = keysource_check_name(name, "--name", err);
-    if (rc == 0 && !name && (rc = kms_uuid_v4(uuid, err)) == 0)
+    if (rc == 0 && !name && (rc = eth_uuid_v4(uuid, err)) == 0)
         name = uuid;
     if (rc == 0)
         rc = new_dir(o, dir, err);
     if (rc == 0)
         rc = join_path(path, dir, name, err);
     if (rc == 0 && access(path, F_OK) == 0)
-        rc = kms_fail(err, KMS_EIO, "keystore %s already exists; choose another --name", path);
+        rc = eth_fail(err, ETH_EIO, "keystore %s already exists; choose another --name", path);
     uint8_t priv[32], addr[20];
     if (rc == 0)
-        rc = kms_key_generate(priv, err);
+        rc = eth_key_generate(priv, err);
     if (rc == 0)
-        rc = kms_key_address(priv, addr, err);
+        rc = eth_key_address(priv, addr, err);
     if (rc == 0)
         rc = write_keystore(path, priv, o->password_file, &params, err);
-    kms_wipe(priv, sizeof priv);
+    eth_wipe(priv, sizeof priv);
     if (rc < 0)
         return rc;
     return print_saved(o->json, name, path, addr, false);
@@ -285,7 +285,7 @@ static int wallet_new(int argc, char **argv)
     cli_args_free(&a);
     if (rc != 0)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
-    kms_error err = {0};
+    eth_error err = {0};
     rc = run_new(&o, &err);
     return rc < 0 ? fail_err(&err) : rc;
 }
@@ -298,9 +298,9 @@ typedef struct import_opts {
     bool json;
 } import_opts;
 
-static int run_import(import_opts *o, kms_error *err)
+static int run_import(import_opts *o, eth_error *err)
 {
-    kms_keystore_params params;
+    eth_keystore_params params;
     char dir[PATH_MAX_LEN], path[PATH_MAX_LEN];
     int rc = parse_scrypt_n(o->scrypt_n, &params, err);
     if (rc == 0)
@@ -308,21 +308,21 @@ static int run_import(import_opts *o, kms_error *err)
     if (rc == 0 && !o->dir)
         rc = keysource_keystore_dir(dir, sizeof dir, err);
     else if (rc == 0 && (size_t)snprintf(dir, sizeof dir, "%s", o->dir) >= sizeof dir)
-        rc = kms_fail(err, KMS_ERANGE, "--keystore-dir: path is too long");
+        rc = eth_fail(err, ETH_ERANGE, "--keystore-dir: path is too long");
     if (rc == 0)
         rc = join_path(path, dir, o->name, err);
     if (rc == 0 && access(path, F_OK) == 0)
-        rc = kms_fail(err, KMS_EIO, "NAME %s: keystore %s already exists", o->name, path);
+        rc = eth_fail(err, ETH_EIO, "NAME %s: keystore %s already exists", o->name, path);
     uint8_t priv[32], addr[20];
     if (rc == 0)
         rc = keysource_resolve(&o->ks, priv, err);
     if (rc == 0)
-        rc = kms_key_address(priv, addr, err);
+        rc = eth_key_address(priv, addr, err);
     if (rc == 0)
         rc = make_dirs(dir, err);
     if (rc == 0)
         rc = write_keystore(path, priv, o->password_file, &params, err);
-    kms_wipe(priv, sizeof priv);
+    eth_wipe(priv, sizeof priv);
     if (rc < 0)
         return rc;
     return print_saved(o->json, o->name, path, addr, true);
@@ -350,7 +350,7 @@ static int wallet_import(int argc, char **argv)
     cli_args_free(&a);
     if (rc != 0)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
-    kms_error err = {0};
+    eth_error err = {0};
     if (keysource_check(&o.ks, &err) < 0)
         return cli_usage_error(argv[0], "%s", err.msg);
     if (!keysource_given(&o.ks))
@@ -367,11 +367,11 @@ static int cmp_names(const void *a, const void *b)
 }
 
 /* Collects the sorted names of the visible regular files in dir. */
-static int list_names(const char *dir, char ***names, size_t *n, kms_error *err)
+static int list_names(const char *dir, char ***names, size_t *n, eth_error *err)
 {
     DIR *d = opendir(dir);
     if (!d)
-        return kms_fail(err, KMS_EIO, "keystore dir %s: %s", dir, strerror(errno));
+        return eth_fail(err, ETH_EIO, "keystore dir %s: %s", dir, strerror(errno));
     size_t cap = 0;
     int rc = 0;
     *names = NULL;
@@ -383,13 +383,13 @@ static int list_names(const char *dir, char ***names, size_t *n, kms_error *err)
             cap = cap ? cap * 2 : 16;
             char **grown = realloc(*names, cap * sizeof **names);
             if (!grown) {
-                rc = kms_fail(err, KMS_ENOMEM, "out of memory");
+                rc = eth_fail(err, ETH_ENOMEM, "out of memory");
                 break;
             }
             *names = grown;
         }
         if (((*names)[*n] = strdup(e->d_name)) == NULL)
-            rc = kms_fail(err, KMS_ENOMEM, "out of memory");
+            rc = eth_fail(err, ETH_ENOMEM, "out of memory");
         else
             (*n)++;
     }
@@ -404,13 +404,13 @@ static int list_one(const char *dir, const char *name, bool json, json_t *out)
 {
     char path[PATH_MAX_LEN];
     uint8_t addr[20];
-    kms_error err = {0};
+    eth_error err = {0};
     if (join_path(path, dir, name, &err) < 0)
         return -1;
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return 0;
-    int rc = kms_keystore_peek_file(path, addr, &err);
+    int rc = eth_keystore_peek_file(path, addr, &err);
     if (rc < 0)
         return 0;
     if (!json) {
@@ -418,18 +418,18 @@ static int list_one(const char *dir, const char *name, bool json, json_t *out)
         return 0;
     }
     char cs[43];
-    kms_address_checksum(addr, cs);
+    eth_address_checksum(addr, cs);
     json_t *item = json_pack("{s:s,s:s,s:o}", "name", name, "path", path, "address",
                              rc == 1 ? json_string(cs) : json_null());
     return item ? json_array_append_new(out, item) : -1;
 }
 
-static int run_list(const char *dir_flag, bool json, kms_error *err)
+static int run_list(const char *dir_flag, bool json, eth_error *err)
 {
     char dir[PATH_MAX_LEN];
     int rc = 0;
     if (dir_flag && (size_t)snprintf(dir, sizeof dir, "%s", dir_flag) >= sizeof dir)
-        return kms_fail(err, KMS_ERANGE, "--dir: path is too long");
+        return eth_fail(err, ETH_ERANGE, "--dir: path is too long");
     if (!dir_flag && (rc = keysource_keystore_dir(dir, sizeof dir, err)) < 0)
         return rc;
     struct stat st;
@@ -441,7 +441,7 @@ static int run_list(const char *dir_flag, bool json, kms_error *err)
     json_t *out = json ? json_array() : NULL;
     for (size_t i = 0; i < n; i++) {
         if (rc == 0 && list_one(dir, names[i], json, out) < 0)
-            rc = kms_fail(err, KMS_ENOMEM, "out of memory");
+            rc = eth_fail(err, ETH_ENOMEM, "out of memory");
         free(names[i]);
     }
     free(names);
@@ -470,7 +470,7 @@ static int wallet_list(int argc, char **argv)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
     if (dir && kdir)
         return cli_usage_error(argv[0], "give --dir or --keystore-dir, not both");
-    kms_error err = {0};
+    eth_error err = {0};
     rc = run_list(dir ? dir : kdir, json, &err);
     return rc < 0 ? fail_err(&err) : rc;
 }

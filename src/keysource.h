@@ -50,33 +50,33 @@ typedef struct keysource_password {
 /* True if a key source is given by a flag or by env PRIVATE_KEY. */
 bool keysource_given(const keysource *ks);
 
-/* Checks that at most one key source flag is given; returns 0 or -KMS_EINVAL (a usage error). */
-int keysource_check(const keysource *ks, kms_error *err);
+/* Checks that at most one key source flag is given; returns 0 or -ETH_EINVAL (a usage error). */
+int keysource_check(const keysource *ks, eth_error *err);
 
-/* Resolves the key into priv (the caller wipes it with kms_wipe). Warns on stderr for argv/env
+/* Resolves the key into priv (the caller wipes it with eth_wipe). Warns on stderr for argv/env
  * keys and overwrites the --private-key argument in argv once read; call it once. */
-int keysource_resolve(const keysource *ks, uint8_t priv[32], kms_error *err);
+int keysource_resolve(const keysource *ks, uint8_t priv[32], eth_error *err);
 
 /* Reads a hex private key (optional 0x, surrounding whitespace trimmed) from the file at path. */
-int keysource_read_key_file(const char *path, uint8_t priv[32], kms_error *err);
+int keysource_read_key_file(const char *path, uint8_t priv[32], eth_error *err);
 
 /* Parses a hex private key text (named what in messages, which never show the text). */
 int keysource_parse_key(const char *text, size_t len, const char *what, uint8_t priv[32],
-                        kms_error *err);
+                        eth_error *err);
 
 /* Writes the keystore directory ($KMSCTL_KEYSTORE_DIR, else ~/.foundry/keystores) to out. */
-int keysource_keystore_dir(char *out, size_t n, kms_error *err);
+int keysource_keystore_dir(char *out, size_t n, eth_error *err);
 
 /* Checks that name is a plain file name (no '/', not "." or ".."); what names the argument. */
-int keysource_check_name(const char *name, const char *what, kms_error *err);
+int keysource_check_name(const char *name, const char *what, eth_error *err);
 
 /* Reads a password from path (trailing whitespace trimmed, as cast does). */
-int keysource_password_file(const char *path, keysource_password *pw, kms_error *err);
+int keysource_password_file(const char *path, keysource_password *pw, eth_error *err);
 
 /* Gets a password from password_file if not NULL, else by a no-echo prompt when stdin is a
  * terminal (twice if confirm), else fails naming the flag to use. */
 int keysource_password_get(const char *password_file, const char *prompt, bool confirm,
-                           keysource_password *pw, kms_error *err);
+                           keysource_password *pw, eth_error *err);
 
 /* Wipes a password. */
 void keysource_password_wipe(keysource_password *pw);

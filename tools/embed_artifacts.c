@@ -44,7 +44,7 @@ static long emit_bytes(FILE *out, const char *var, const char *hex)
     if (n == 0)
         fputs("0", out); /* C has no empty initializer; the length says 0 */
     for (size_t i = 0; i < n; i += 2) {
-        int hi = kms_hex_digit(hex[i]), lo = kms_hex_digit(hex[i + 1]);
+        int hi = eth_hex_digit(hex[i]), lo = eth_hex_digit(hex[i + 1]);
         if (hi < 0 || lo < 0)
             return -1;
         fprintf(out, "%s%d", sep(i / 2), hi << 4 | lo);

@@ -13,7 +13,7 @@ typedef struct vp {
     char list_end; /* ']' or ')' inside a list, 0 at top level */
 } vp;
 
-static int parse_value(vp *p, const kms_abi_type *t, kms_abi_value *v, kms_error *err);
+static int parse_value(vp *p, const eth_abi_type *t, eth_abi_value *v, eth_error *err);
 
 static int at(const vp *p, char c)
 {
@@ -36,16 +36,16 @@ static void skip_space(vp *p)
         p->pos++;
 }
 
-static int expect(vp *p, char c, kms_error *err)
+static int expect(vp *p, char c, eth_error *err)
 {
     if (at(p, c)) {
         p->pos++;
         return 0;
     }
-    return kms_fail(err, KMS_EINVAL, "expected '%c' at position %zu", c, p->pos);
+    return eth_fail(err, ETH_EINVAL, "expected '%c' at position %zu", c, p->pos);
 }
 
-static int parse_bool(vp *p, kms_abi_value *v, kms_error *err)
+static int parse_bool(vp *p, eth_abi_value *v, eth_error *err)
 {
     size_t s = p->pos;
     while (p->pos < p->n && is_alpha(p->s[p->pos]))
@@ -54,28 +54,28 @@ static int parse_bool(vp *p, kms_abi_value *v, kms_error *err)
     if (l == 4 && memcmp(p->s + s, "true", 4) == 0)
         v->word[31] = 1;
     else if (!(l == 5 && memcmp(p->s + s, "false", 5) == 0))
-        return kms_fail(err, KMS_EINVAL, "invalid boolean (expected true or false)");
+        return eth_fail(err, ETH_EINVAL, "invalid boolean (expected true or false)");
     return 0;
 }
 
 /* Accumulates digits s[0..n) in radix into r; fails on a digit outside the radix or overflow. */
-static int radix_value(const char *s, size_t n, unsigned radix, u256 *r, kms_error *err)
+static int radix_value(const char *s, size_t n, unsigned radix, u256 *r, eth_error *err)
 {
     u256 acc = u256_from_u64(0), base = u256_from_u64(radix);
     for (size_t i = 0; i < n; i++) {
-        int d = kms_hex_digit(s[i]);
+        int d = eth_hex_digit(s[i]);
         if (d < 0 || (unsigned)d >= radix)
-            return kms_fail(err, KMS_EINVAL, "invalid digit '%c' for base %u", s[i], radix);
+            return eth_fail(err, ETH_EINVAL, "invalid digit '%c' for base %u", s[i], radix);
         u256 dv = u256_from_u64((uint64_t)d);
         if (u256_mul(&acc, &acc, &base) || u256_add(&acc, &acc, &dv))
-            return kms_fail(err, KMS_ERANGE, "number too large to fit in target type");
+            return eth_fail(err, ETH_ERANGE, "number too large to fit in target type");
     }
     *r = acc;
     return 0;
 }
 
 /* The integer literal: 0x/0o/0b prefixed (hex digits scanned) or decimal digits. */
-static int int_literal(vp *p, u256 *r, kms_error *err)
+static int int_literal(vp *p, u256 *r, eth_error *err)
 {
     unsigned radix = 10;
     if (p->pos + 2 <= p->n && p->s[p->pos] == '0') {
@@ -85,15 +85,15 @@ static int int_literal(vp *p, u256 *r, kms_error *err)
     if (radix != 10)
         p->pos += 2;
     size_t s = p->pos;
-    while (p->pos < p->n && (radix == 10 ? is_digit(p->s[p->pos]) : kms_hex_digit(p->s[p->pos]) >= 0))
+    while (p->pos < p->n && (radix == 10 ? is_digit(p->s[p->pos]) : eth_hex_digit(p->s[p->pos]) >= 0))
         p->pos++;
     if (p->pos == s)
-        return kms_fail(err, KMS_EINVAL, "expected at least one digit");
+        return eth_fail(err, ETH_EINVAL, "expected at least one digit");
     return radix_value(p->s + s, p->pos - s, radix, r, err);
 }
 
 /* Optional "e[+-]digits"; sets *e (0 if absent). */
-static int exponent(vp *p, long *e, kms_error *err)
+static int exponent(vp *p, long *e, eth_error *err)
 {
     *e = 0;
     if (!at(p, 'e') && !at(p, 'E'))
@@ -106,14 +106,14 @@ static int exponent(vp *p, long *e, kms_error *err)
     while (p->pos < p->n && is_digit(p->s[p->pos]) && p->pos - s < 6)
         *e = *e * 10 + (p->s[p->pos++] - '0');
     if (p->pos == s || (p->pos < p->n && is_digit(p->s[p->pos])))
-        return kms_fail(err, KMS_EINVAL, "bad exponent");
+        return eth_fail(err, ETH_EINVAL, "bad exponent");
     if (neg)
         *e = -*e;
     return 0;
 }
 
 /* Optional unit word after spaces: ether 18, gwei/nano/nanoether 9, wei 0. */
-static int units(vp *p, long *u, kms_error *err)
+static int units(vp *p, long *u, eth_error *err)
 {
     skip_space(p);
     size_t s = p->pos;
@@ -129,46 +129,46 @@ static int units(vp *p, long *u, kms_error *err)
              (l == 9 && memcmp(w, "nanoether", 9) == 0))
         *u = 9;
     else
-        return kms_fail(err, KMS_EINVAL, "unknown unit '%.*s'", (int)(l > 40 ? 40 : l), w);
+        return eth_fail(err, ETH_EINVAL, "unknown unit '%.*s'", (int)(l > 40 ? 40 : l), w);
     return 0;
 }
 
-static int pow10_u256(long e, u256 *r, kms_error *err)
+static int pow10_u256(long e, u256 *r, eth_error *err)
 {
     u256 acc = u256_from_u64(1), ten = u256_from_u64(10);
     for (long i = 0; i < e; i++)
         if (u256_mul(&acc, &acc, &ten))
-            return kms_fail(err, KMS_ERANGE, "number too large to fit in target type");
+            return eth_fail(err, ETH_ERANGE, "number too large to fit in target type");
     *r = acc;
     return 0;
 }
 
 /* intpart, fraction digits and total decimal shift into one number. */
-static int scale(u256 ip, const char *fr, size_t flen, long shift, u256 *r, kms_error *err)
+static int scale(u256 ip, const char *fr, size_t flen, long shift, u256 *r, eth_error *err)
 {
     u256 f = u256_from_u64(0), m;
     if (flen && radix_value(fr, flen, 10, &f, err) != 0)
-        return -KMS_ERANGE;
+        return -ETH_ERANGE;
     if (flen && shift == 0 && !u256_is_zero(&f))
-        return kms_fail(err, KMS_EINVAL, "non-zero fraction not allowed without units");
+        return eth_fail(err, ETH_EINVAL, "non-zero fraction not allowed without units");
     if ((long)flen > shift)
-        return kms_fail(err, KMS_EINVAL, "expected at most %ld decimals, got %zu", shift, flen);
+        return eth_fail(err, ETH_EINVAL, "expected at most %ld decimals, got %zu", shift, flen);
     if (pow10_u256((long)flen, &m, err) != 0)
-        return -KMS_ERANGE;
+        return -ETH_ERANGE;
     if (u256_mul(&ip, &ip, &m) || u256_add(&ip, &ip, &f))
-        return kms_fail(err, KMS_ERANGE, "number too large to fit in target type");
+        return eth_fail(err, ETH_ERANGE, "number too large to fit in target type");
     if (pow10_u256(shift - (long)flen, &m, err) != 0 || u256_mul(&ip, &ip, &m))
-        return kms_fail(err, KMS_ERANGE, "number too large to fit in target type");
+        return eth_fail(err, ETH_ERANGE, "number too large to fit in target type");
     *r = ip;
     return 0;
 }
 
 /* Unsigned magnitude: literal, optional .fraction, optional exponent, optional unit; <= bits. */
-static int parse_magnitude(vp *p, unsigned bits, u256 *r, kms_error *err)
+static int parse_magnitude(vp *p, unsigned bits, u256 *r, eth_error *err)
 {
     u256 ip;
     if (int_literal(p, &ip, err) != 0)
-        return -KMS_EINVAL;
+        return -ETH_EINVAL;
     const char *fr = NULL;
     size_t flen = 0;
     if (at(p, '.')) {
@@ -178,22 +178,22 @@ static int parse_magnitude(vp *p, unsigned bits, u256 *r, kms_error *err)
             p->pos++;
         flen = (size_t)(p->s + p->pos - fr);
         if (flen == 0)
-            return kms_fail(err, KMS_EINVAL, "expected at least one digit after '.'");
+            return eth_fail(err, ETH_EINVAL, "expected at least one digit after '.'");
     }
     long e = 0, u = 0;
     if (exponent(p, &e, err) != 0 || units(p, &u, err) != 0)
-        return -KMS_EINVAL;
+        return -ETH_EINVAL;
     if (u + e < 0)
-        return kms_fail(err, KMS_EINVAL, "negative exponent not allowed");
+        return eth_fail(err, ETH_EINVAL, "negative exponent not allowed");
     int rc = scale(ip, fr, flen, u + e, r, err);
     if (rc != 0)
         return rc;
     if (u256_bits(r) > bits)
-        return kms_fail(err, KMS_ERANGE, "number too large to fit in uint%u", bits);
+        return eth_fail(err, ETH_ERANGE, "number too large to fit in uint%u", bits);
     return 0;
 }
 
-static int parse_uint(vp *p, const kms_abi_type *t, kms_abi_value *v, kms_error *err)
+static int parse_uint(vp *p, const eth_abi_type *t, eth_abi_value *v, eth_error *err)
 {
     u256 r;
     int rc = parse_magnitude(p, t->size, &r, err);
@@ -203,7 +203,7 @@ static int parse_uint(vp *p, const kms_abi_type *t, kms_abi_value *v, kms_error 
     return 0;
 }
 
-static int parse_int(vp *p, const kms_abi_type *t, kms_abi_value *v, kms_error *err)
+static int parse_int(vp *p, const eth_abi_type *t, eth_abi_value *v, eth_error *err)
 {
     int neg = 0;
     if (at(p, '+') || at(p, '-'))
@@ -222,7 +222,7 @@ static int parse_int(vp *p, const kms_abi_type *t, kms_abi_value *v, kms_error *
         over = u256_cmp(&r, &lim) != 0;
     }
     if (over)
-        return kms_fail(err, KMS_ERANGE, "number out of range for int%u", t->size);
+        return eth_fail(err, ETH_ERANGE, "number out of range for int%u", t->size);
     if (neg)
         r = u256_neg(&r);
     u256_to_be(&r, v->word);
@@ -230,51 +230,51 @@ static int parse_int(vp *p, const kms_abi_type *t, kms_abi_value *v, kms_error *
 }
 
 /* "0x" (optional, lower case as cast) then hex digits; empty needs the prefix. */
-static int hex_span(vp *p, const char **hs, size_t *hl, kms_error *err)
+static int hex_span(vp *p, const char **hs, size_t *hl, eth_error *err)
 {
     int prefix = p->pos + 2 <= p->n && p->s[p->pos] == '0' && p->s[p->pos + 1] == 'x';
     if (prefix)
         p->pos += 2;
     *hs = p->s + p->pos;
-    while (p->pos < p->n && kms_hex_digit(p->s[p->pos]) >= 0)
+    while (p->pos < p->n && eth_hex_digit(p->s[p->pos]) >= 0)
         p->pos++;
     *hl = (size_t)(p->s + p->pos - *hs);
     if (!prefix && *hl == 0)
-        return kms_fail(err, KMS_EINVAL, "expected hex digits or the 0x prefix for empty data");
+        return eth_fail(err, ETH_EINVAL, "expected hex digits or the 0x prefix for empty data");
     return 0;
 }
 
 static void hex_to(const char *h, size_t nbytes, uint8_t *out)
 {
     for (size_t i = 0; i < nbytes; i++)
-        out[i] = (uint8_t)(kms_hex_digit(h[2 * i]) * 16 + kms_hex_digit(h[2 * i + 1]));
+        out[i] = (uint8_t)(eth_hex_digit(h[2 * i]) * 16 + eth_hex_digit(h[2 * i + 1]));
 }
 
 /* Exactly nbytes of hex into word at offset off (address right-aligned, bytesN left-aligned). */
-static int parse_fixed_hex(vp *p, size_t nbytes, size_t off, kms_abi_value *v, kms_error *err)
+static int parse_fixed_hex(vp *p, size_t nbytes, size_t off, eth_abi_value *v, eth_error *err)
 {
     const char *h;
     size_t hl;
     if (hex_span(p, &h, &hl, err) != 0)
-        return -KMS_EINVAL;
+        return -ETH_EINVAL;
     if (hl != 2 * nbytes)
-        return kms_fail(err, KMS_EINVAL, "expected %zu bytes (%zu hex digits), got %zu hex digits",
+        return eth_fail(err, ETH_EINVAL, "expected %zu bytes (%zu hex digits), got %zu hex digits",
                         nbytes, 2 * nbytes, hl);
     hex_to(h, nbytes, v->word + off);
     return 0;
 }
 
-static int parse_bytes(vp *p, kms_abi_value *v, kms_error *err)
+static int parse_bytes(vp *p, eth_abi_value *v, eth_error *err)
 {
     const char *h;
     size_t hl;
     if (hex_span(p, &h, &hl, err) != 0)
-        return -KMS_EINVAL;
+        return -ETH_EINVAL;
     if (hl % 2)
-        return kms_fail(err, KMS_EINVAL, "odd number of hex digits");
+        return eth_fail(err, ETH_EINVAL, "odd number of hex digits");
     v->data = malloc(hl / 2 + 1);
     if (!v->data)
-        return kms_fail(err, KMS_ENOMEM, "out of memory");
+        return eth_fail(err, ETH_ENOMEM, "out of memory");
     hex_to(h, hl / 2, v->data);
     v->len = hl / 2;
     return 0;
@@ -304,7 +304,7 @@ static size_t trailing_space(const char *s, size_t n)
 }
 
 /* A string: quoted with " or ' (no escapes), or bare up to ',' / the list end, end-trimmed. */
-static int parse_string(vp *p, kms_abi_value *v, kms_error *err)
+static int parse_string(vp *p, eth_abi_value *v, eth_error *err)
 {
     const char *s;
     size_t l;
@@ -314,7 +314,7 @@ static int parse_string(vp *p, kms_abi_value *v, kms_error *err)
         while (p->pos < p->n && p->s[p->pos] != q)
             p->pos++;
         if (p->pos >= p->n)
-            return kms_fail(err, KMS_EINVAL, "unterminated quoted string");
+            return eth_fail(err, ETH_EINVAL, "unterminated quoted string");
         l = (size_t)(p->s + p->pos - s);
         p->pos++;
     } else {
@@ -323,48 +323,48 @@ static int parse_string(vp *p, kms_abi_value *v, kms_error *err)
             p->pos++;
         l = (size_t)(p->s + p->pos - s);
         if (p->list_end && l == 0)
-            return kms_fail(err, KMS_EINVAL, "empty list element");
+            return eth_fail(err, ETH_EINVAL, "empty list element");
         l -= trailing_space(s, l);
     }
     v->data = malloc(l + 1);
     if (!v->data)
-        return kms_fail(err, KMS_ENOMEM, "out of memory");
+        return eth_fail(err, ETH_ENOMEM, "out of memory");
     memcpy(v->data, s, l);
     v->len = l;
     return 0;
 }
 
 /* Grows v->items by one; returns the new item or NULL. */
-static kms_abi_value *push_item(kms_abi_value *v, size_t *cap, kms_error *err)
+static eth_abi_value *push_item(eth_abi_value *v, size_t *cap, eth_error *err)
 {
     if (v->nitems == *cap) {
         size_t nc = *cap ? *cap * 2 : 4;
-        kms_abi_value *ni = realloc(v->items, nc * sizeof *ni);
+        eth_abi_value *ni = realloc(v->items, nc * sizeof *ni);
         if (!ni) {
-            kms_fail(err, KMS_ENOMEM, "out of memory");
+            eth_fail(err, ETH_ENOMEM, "out of memory");
             return NULL;
         }
         v->items = ni;
         *cap = nc;
     }
-    kms_abi_value *it = &v->items[v->nitems++];
+    eth_abi_value *it = &v->items[v->nitems++];
     memset(it, 0, sizeof *it);
     return it;
 }
 
 /* "[a, b,]": elements, optional trailing comma; spaces only where cast allows them. */
-static int parse_array(vp *p, const kms_abi_type *t, kms_abi_value *v, kms_error *err)
+static int parse_array(vp *p, const eth_abi_type *t, eth_abi_value *v, eth_error *err)
 {
     if (expect(p, '[', err) != 0)
-        return -KMS_EINVAL;
+        return -ETH_EINVAL;
     char saved = p->list_end;
     p->list_end = ']';
     skip_space(p);
     size_t cap = 0;
     int rc = 0;
     while (rc == 0 && !at(p, ']')) {
-        kms_abi_value *it = push_item(v, &cap, err);
-        rc = it ? parse_value(p, t->elem, it, err) : -KMS_ENOMEM;
+        eth_abi_value *it = push_item(v, &cap, err);
+        rc = it ? parse_value(p, t->elem, it, err) : -ETH_ENOMEM;
         if (rc != 0)
             break;
         if (!at(p, ',')) {
@@ -377,16 +377,16 @@ static int parse_array(vp *p, const kms_abi_type *t, kms_abi_value *v, kms_error
     p->list_end = saved;
     if (rc == 0)
         rc = expect(p, ']', err);
-    if (rc == 0 && t->kind == KMS_ABI_FIXED_ARRAY && v->nitems != t->len)
-        rc = kms_fail(err, KMS_EINVAL, "expected %zu elements, got %zu", t->len, v->nitems);
+    if (rc == 0 && t->kind == ETH_ABI_FIXED_ARRAY && v->nitems != t->len)
+        rc = eth_fail(err, ETH_EINVAL, "expected %zu elements, got %zu", t->len, v->nitems);
     return rc;
 }
 
-static int parse_tuple(vp *p, const kms_abi_type *t, kms_abi_value *v, kms_error *err)
+static int parse_tuple(vp *p, const eth_abi_type *t, eth_abi_value *v, eth_error *err)
 {
     skip_space(p);
-    if (expect(p, '(', err) != 0 || kms_abi_value_alloc_items(v, t->nfields, err) != 0)
-        return -KMS_EINVAL;
+    if (expect(p, '(', err) != 0 || eth_abi_value_alloc_items(v, t->nfields, err) != 0)
+        return -ETH_EINVAL;
     char saved = p->list_end;
     p->list_end = ')';
     int rc = 0;
@@ -404,43 +404,43 @@ static int parse_tuple(vp *p, const kms_abi_type *t, kms_abi_value *v, kms_error
         skip_space(p);
         rc = expect(p, ')', err);
     }
-    if (rc != 0 && err && err->code == KMS_EINVAL && t->nfields && !strstr(err->msg, "tuple"))
-        kms_error_prefix(err, "in tuple: ");
+    if (rc != 0 && err && err->code == ETH_EINVAL && t->nfields && !strstr(err->msg, "tuple"))
+        eth_error_prefix(err, "in tuple: ");
     return rc;
 }
 
-static int parse_value(vp *p, const kms_abi_type *t, kms_abi_value *v, kms_error *err)
+static int parse_value(vp *p, const eth_abi_type *t, eth_abi_value *v, eth_error *err)
 {
     v->type = t;
     switch (t->kind) {
-    case KMS_ABI_BOOL: return parse_bool(p, v, err);
-    case KMS_ABI_UINT: return parse_uint(p, t, v, err);
-    case KMS_ABI_INT: return parse_int(p, t, v, err);
-    case KMS_ABI_ADDRESS: return parse_fixed_hex(p, 20, 12, v, err);
-    case KMS_ABI_FUNCTION: return parse_fixed_hex(p, 24, 0, v, err);
-    case KMS_ABI_FIXED_BYTES: return parse_fixed_hex(p, t->size, 0, v, err);
-    case KMS_ABI_BYTES: return parse_bytes(p, v, err);
-    case KMS_ABI_STRING: return parse_string(p, v, err);
-    case KMS_ABI_ARRAY:
-    case KMS_ABI_FIXED_ARRAY: return parse_array(p, t, v, err);
-    case KMS_ABI_TUPLE: return parse_tuple(p, t, v, err);
-    default: return kms_fail(err, KMS_EUNSUP, "cannot encode type '%s'", t->name ? t->name : "?");
+    case ETH_ABI_BOOL: return parse_bool(p, v, err);
+    case ETH_ABI_UINT: return parse_uint(p, t, v, err);
+    case ETH_ABI_INT: return parse_int(p, t, v, err);
+    case ETH_ABI_ADDRESS: return parse_fixed_hex(p, 20, 12, v, err);
+    case ETH_ABI_FUNCTION: return parse_fixed_hex(p, 24, 0, v, err);
+    case ETH_ABI_FIXED_BYTES: return parse_fixed_hex(p, t->size, 0, v, err);
+    case ETH_ABI_BYTES: return parse_bytes(p, v, err);
+    case ETH_ABI_STRING: return parse_string(p, v, err);
+    case ETH_ABI_ARRAY:
+    case ETH_ABI_FIXED_ARRAY: return parse_array(p, t, v, err);
+    case ETH_ABI_TUPLE: return parse_tuple(p, t, v, err);
+    default: return eth_fail(err, ETH_EUNSUP, "cannot encode type '%s'", t->name ? t->name : "?");
     }
 }
 
-int kms_abi_coerce(const kms_abi_type *t, const char *text, kms_abi_value *out, kms_error *err)
+int eth_abi_coerce(const eth_abi_type *t, const char *text, eth_abi_value *out, eth_error *err)
 {
     memset(out, 0, sizeof *out);
     vp p = {text, strlen(text), 0, 0};
     int rc = parse_value(&p, t, out, err);
     if (rc == 0 && p.pos != p.n)
-        rc = kms_fail(err, KMS_EINVAL, "unexpected text at position %zu", p.pos);
+        rc = eth_fail(err, ETH_EINVAL, "unexpected text at position %zu", p.pos);
     if (rc != 0)
-        kms_abi_value_clear(out);
+        eth_abi_value_clear(out);
     return rc;
 }
 
-int kms_abi_split(const char *s, size_t *starts, size_t *lens, size_t max, kms_error *err)
+int eth_abi_split(const char *s, size_t *starts, size_t *lens, size_t max, eth_error *err)
 {
     size_t n = strlen(s), count = 0, start = 0;
     int depth = 0;
@@ -455,16 +455,16 @@ int kms_abi_split(const char *s, size_t *starts, size_t *lens, size_t max, kms_e
             depth++;
         } else if (c == ')' || c == ']') {
             if (--depth < 0)
-                return kms_fail(err, KMS_EINVAL, "unbalanced brackets in '%.*s'", (int)(n > 200 ? 200 : n), s);
+                return eth_fail(err, ETH_EINVAL, "unbalanced brackets in '%.*s'", (int)(n > 200 ? 200 : n), s);
         } else if (c == ',' && depth == 0) {
             if (count == max)
-                return kms_fail(err, KMS_ERANGE, "more than %zu values", max);
+                return eth_fail(err, ETH_ERANGE, "more than %zu values", max);
             starts[count] = start;
             lens[count++] = i - start;
             start = i + 1;
         }
     }
     if (quote || depth != 0)
-        return kms_fail(err, KMS_EINVAL, "unbalanced brackets or quotes in '%.*s'", (int)(n > 200 ? 200 : n), s);
+        return eth_fail(err, ETH_EINVAL, "unbalanced brackets or quotes in '%.*s'", (int)(n > 200 ? 200 : n), s);
     return (int)count;
 }

@@ -4,63 +4,63 @@
 #include <string.h>
 #include "abi_coerce.h"
 
-static int encode_seq(const kms_abi_value *items, size_t n, kms_buf *out, kms_error *err);
+static int encode_seq(const eth_abi_value *items, size_t n, eth_buf *out, eth_error *err);
 
-static int put_word_u64(kms_buf *out, uint64_t x, kms_error *err)
+static int put_word_u64(eth_buf *out, uint64_t x, eth_error *err)
 {
     uint8_t w[32] = {0};
     for (int i = 0; i < 8; i++)
         w[31 - i] = (uint8_t)(x >> (8 * i));
-    return kms_buf_append(out, w, 32, err);
+    return eth_buf_append(out, w, 32, err);
 }
 
 /* Length word, data, zero padding to a multiple of 32. */
-static int encode_data(const kms_abi_value *v, kms_buf *out, kms_error *err)
+static int encode_data(const eth_abi_value *v, eth_buf *out, eth_error *err)
 {
     size_t pad = (32 - v->len % 32) % 32;
-    if (put_word_u64(out, v->len, err) != 0 || kms_buf_append(out, v->data, v->len, err) != 0)
-        return -KMS_ENOMEM;
-    return kms_buf_fill(out, 0, pad, err);
+    if (put_word_u64(out, v->len, err) != 0 || eth_buf_append(out, v->data, v->len, err) != 0)
+        return -ETH_ENOMEM;
+    return eth_buf_fill(out, 0, pad, err);
 }
 
-int kms_abi_encode_value(const kms_abi_value *v, kms_buf *out, kms_error *err)
+int eth_abi_encode_value(const eth_abi_value *v, eth_buf *out, eth_error *err)
 {
     switch (v->type->kind) {
-    case KMS_ABI_BYTES:
-    case KMS_ABI_STRING:
+    case ETH_ABI_BYTES:
+    case ETH_ABI_STRING:
         return encode_data(v, out, err);
-    case KMS_ABI_ARRAY:
+    case ETH_ABI_ARRAY:
         if (put_word_u64(out, v->nitems, err) != 0)
-            return -KMS_ENOMEM;
+            return -ETH_ENOMEM;
         return encode_seq(v->items, v->nitems, out, err);
-    case KMS_ABI_FIXED_ARRAY:
-    case KMS_ABI_TUPLE:
+    case ETH_ABI_FIXED_ARRAY:
+    case ETH_ABI_TUPLE:
         return encode_seq(v->items, v->nitems, out, err);
     default:
-        return kms_buf_append(out, v->word, 32, err);
+        return eth_buf_append(out, v->word, 32, err);
     }
 }
 
 /* Heads (static values inline, offsets for dynamic ones) then tails. */
-static int encode_seq(const kms_abi_value *items, size_t n, kms_buf *out, kms_error *err)
+static int encode_seq(const eth_abi_value *items, size_t n, eth_buf *out, eth_error *err)
 {
     size_t base = out->len, hpos = base;
     for (size_t i = 0; i < n; i++) {
-        if (!kms_abi_type_is_dynamic(items[i].type)) {
-            if (kms_abi_encode_value(&items[i], out, err) != 0)
-                return -KMS_ENOMEM;
-        } else if (kms_buf_fill(out, 0, 32, err) != 0) {
-            return -KMS_ENOMEM;
+        if (!eth_abi_type_is_dynamic(items[i].type)) {
+            if (eth_abi_encode_value(&items[i], out, err) != 0)
+                return -ETH_ENOMEM;
+        } else if (eth_buf_fill(out, 0, 32, err) != 0) {
+            return -ETH_ENOMEM;
         }
     }
     for (size_t i = 0; i < n; i++) {
-        size_t sz = kms_abi_type_head_size(items[i].type);
-        if (kms_abi_type_is_dynamic(items[i].type)) {
+        size_t sz = eth_abi_type_head_size(items[i].type);
+        if (eth_abi_type_is_dynamic(items[i].type)) {
             uint64_t off = (uint64_t)(out->len - base);
             for (int b = 0; b < 8; b++)
                 out->data[hpos + 31 - b] = (uint8_t)(off >> (8 * b));
-            if (kms_abi_encode_value(&items[i], out, err) != 0)
-                return -KMS_ENOMEM;
+            if (eth_abi_encode_value(&items[i], out, err) != 0)
+                return -ETH_ENOMEM;
         }
         hpos += sz;
     }
@@ -87,30 +87,30 @@ static void clip(const char *s, char out[80])
     out[o] = '\0';
 }
 
-int kms_abi_encode_args(const kms_abi_type *params, char *const *texts, size_t ntexts,
-                        kms_buf *out, kms_error *err)
+int eth_abi_encode_args(const eth_abi_type *params, char *const *texts, size_t ntexts,
+                        eth_buf *out, eth_error *err)
 {
     if (ntexts != params->nfields)
-        return kms_fail(err, KMS_EINVAL, "expected %zu argument%s, got %zu", params->nfields,
+        return eth_fail(err, ETH_EINVAL, "expected %zu argument%s, got %zu", params->nfields,
                         params->nfields == 1 ? "" : "s", ntexts);
-    kms_abi_value tuple = {0};
+    eth_abi_value tuple = {0};
     tuple.type = params;
-    if (kms_abi_value_alloc_items(&tuple, ntexts, err) != 0)
-        return -KMS_ENOMEM;
+    if (eth_abi_value_alloc_items(&tuple, ntexts, err) != 0)
+        return -ETH_ENOMEM;
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < ntexts; i++) {
-        rc = kms_abi_coerce(params->fields[i], texts[i], &tuple.items[i], err);
+        rc = eth_abi_coerce(params->fields[i], texts[i], &tuple.items[i], err);
         if (rc != 0) {
             char canon[256], shown[80];
             size_t used = 0;
-            if (kms_abi_type_canonical(params->fields[i], canon, sizeof canon, &used) != 0)
+            if (eth_abi_type_canonical(params->fields[i], canon, sizeof canon, &used) != 0)
                 strcpy(canon, "...");
             clip(texts[i], shown);
-            kms_error_prefix(err, "argument %zu (%s) '%s': ", i + 1, canon, shown);
+            eth_error_prefix(err, "argument %zu (%s) '%s': ", i + 1, canon, shown);
         }
     }
     if (rc == 0)
-        rc = kms_abi_encode_value(&tuple, out, err);
-    kms_abi_value_clear(&tuple);
+        rc = eth_abi_encode_value(&tuple, out, err);
+    eth_abi_value_clear(&tuple);
     return rc;
 }

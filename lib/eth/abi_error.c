@@ -10,7 +10,7 @@
 static const uint8_t SEL_ERROR[4] = {0x08, 0xc3, 0x79, 0xa0};
 static const uint8_t SEL_PANIC[4] = {0x4e, 0x48, 0x7b, 0x71};
 
-const char *kms_abi_panic_meaning(uint64_t code)
+const char *eth_abi_panic_meaning(uint64_t code)
 {
     switch (code) {
     case 0x00: return "generic compiler panic";
@@ -27,56 +27,56 @@ const char *kms_abi_panic_meaning(uint64_t code)
     }
 }
 
-static int puts_buf(kms_buf *out, const char *s, kms_error *err)
+static int puts_buf(eth_buf *out, const char *s, eth_error *err)
 {
-    return kms_buf_append(out, s, strlen(s), err);
+    return eth_buf_append(out, s, strlen(s), err);
 }
 
-static int terminate(kms_buf *out, kms_error *err)
+static int terminate(eth_buf *out, eth_error *err)
 {
-    if (kms_buf_reserve(out, 1, err) != 0)
-        return -KMS_ENOMEM;
+    if (eth_buf_reserve(out, 1, err) != 0)
+        return -ETH_ENOMEM;
     out->data[out->len] = '\0';
     return 0;
 }
 
 /* Decodes data after the selector against sig's inputs and appends "name(v1, v2)". */
-static int format_call(const kms_abi_sig *sig, const uint8_t *data, size_t n, kms_buf *out,
-                       kms_error *err)
+static int format_call(const eth_abi_sig *sig, const uint8_t *data, size_t n, eth_buf *out,
+                       eth_error *err)
 {
-    kms_abi_value v;
-    int rc = kms_abi_decode(sig->inputs, data, n, &v, err);
+    eth_abi_value v;
+    int rc = eth_abi_decode(sig->inputs, data, n, &v, err);
     if (rc != 0)
-        return kms_error_prefix(err, "%s: ", sig->name);
+        return eth_error_prefix(err, "%s: ", sig->name);
     rc = puts_buf(out, sig->name, err);
     if (rc == 0)
-        rc = kms_abi_format(&v, out, err);
-    kms_abi_value_clear(&v);
+        rc = eth_abi_format(&v, out, err);
+    eth_abi_value_clear(&v);
     return rc;
 }
 
-static int decode_error_string(const uint8_t *d, size_t n, kms_buf *out, kms_error *err)
+static int decode_error_string(const uint8_t *d, size_t n, eth_buf *out, eth_error *err)
 {
-    kms_abi_sig sig;
-    int rc = kms_abi_sig_parse("Error(string)", false, &sig, err);
+    eth_abi_sig sig;
+    int rc = eth_abi_sig_parse("Error(string)", false, &sig, err);
     if (rc == 0)
         rc = format_call(&sig, d + 4, n - 4, out, err);
-    kms_abi_sig_free(&sig);
+    eth_abi_sig_free(&sig);
     return rc;
 }
 
 /* "Panic(0x11): arithmetic underflow or overflow". */
-static int decode_panic(const uint8_t *d, size_t n, kms_buf *out, kms_error *err)
+static int decode_panic(const uint8_t *d, size_t n, eth_buf *out, eth_error *err)
 {
     if (n < 36)
-        return kms_fail(err, KMS_EINVAL, "Panic: revert data too short (%zu bytes)", n);
+        return eth_fail(err, ETH_EINVAL, "Panic: revert data too short (%zu bytes)", n);
     int big = 0;
     uint64_t code = 0;
     for (size_t i = 4; i < 28; i++)
         big |= d[i] != 0;
     for (size_t i = 28; i < 36; i++)
         code = code << 8 | d[i];
-    const char *m = big ? NULL : kms_abi_panic_meaning(code);
+    const char *m = big ? NULL : eth_abi_panic_meaning(code);
     char tmp[128];
     if (big)
         snprintf(tmp, sizeof tmp, "Panic(code above 2^64): unknown panic code");
@@ -86,33 +86,33 @@ static int decode_panic(const uint8_t *d, size_t n, kms_buf *out, kms_error *err
 }
 
 static int decode_custom(const uint8_t *d, size_t n, const char *const *sigs, size_t nsigs,
-                         kms_buf *out, kms_error *err, int *found)
+                         eth_buf *out, eth_error *err, int *found)
 {
     for (size_t i = 0; i < nsigs && !*found; i++) {
-        kms_abi_sig sig;
+        eth_abi_sig sig;
         uint8_t sel[4];
-        if (kms_abi_sig_parse(sigs[i], false, &sig, err) != 0)
-            return kms_error_prefix(err, "error signature %zu: ", i + 1);
-        int rc = kms_abi_selector(&sig, sel, err);
+        if (eth_abi_sig_parse(sigs[i], false, &sig, err) != 0)
+            return eth_error_prefix(err, "error signature %zu: ", i + 1);
+        int rc = eth_abi_selector(&sig, sel, err);
         if (rc == 0 && memcmp(sel, d, 4) == 0) {
             *found = 1;
             rc = format_call(&sig, d + 4, n - 4, out, err);
         }
-        kms_abi_sig_free(&sig);
+        eth_abi_sig_free(&sig);
         if (rc != 0)
             return rc;
     }
     return 0;
 }
 
-int kms_abi_decode_revert(const uint8_t *data, size_t n, const char *const *sigs, size_t nsigs,
-                          kms_buf *out, kms_error *err)
+int eth_abi_decode_revert(const uint8_t *data, size_t n, const char *const *sigs, size_t nsigs,
+                          eth_buf *out, eth_error *err)
 {
     int rc = 0, found = 0;
     if (n == 0)
         rc = puts_buf(out, "(empty revert data)", err);
     else if (n < 4)
-        return kms_fail(err, KMS_EINVAL, "revert data of %zu bytes is shorter than a selector", n);
+        return eth_fail(err, ETH_EINVAL, "revert data of %zu bytes is shorter than a selector", n);
     else if (memcmp(data, SEL_ERROR, 4) == 0)
         rc = decode_error_string(data, n, out, err);
     else if (memcmp(data, SEL_PANIC, 4) == 0)

@@ -1,18 +1,18 @@
 /* abi_error.h: revert data as words: Error(string), Panic(uint256) and custom errors. */
-#ifndef KMS_ETH_ABI_ERROR_H
-#define KMS_ETH_ABI_ERROR_H
+#ifndef ETH_ABI_ERROR_H
+#define ETH_ABI_ERROR_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include "hex.h"
 
 /* Meaning of a Solidity panic code ("arithmetic underflow or overflow"), or NULL if unknown. */
-const char *kms_abi_panic_meaning(uint64_t code);
+const char *eth_abi_panic_meaning(uint64_t code);
 
 /* Appends a one-line text for revert data: 'Error("msg")', 'Panic(0x11): arithmetic ...',
  * 'Name(arg, ...)' for the first of sigs[0..nsigs) whose selector matches, else
  * 'unknown error 0x12345678 (N bytes)'; "(empty revert data)" for none. NUL-terminates. */
-int kms_abi_decode_revert(const uint8_t *data, size_t n, const char *const *sigs, size_t nsigs,
-                          kms_buf *out, kms_error *err);
+int eth_abi_decode_revert(const uint8_t *data, size_t n, const char *const *sigs, size_t nsigs,
+                          eth_buf *out, eth_error *err);
 
 #endif

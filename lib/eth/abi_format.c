@@ -8,9 +8,9 @@
 #include "u256.h"
 #include "utf8_lossy.h"
 
-static int put(kms_buf *out, const char *s, kms_error *err)
+static int put(eth_buf *out, const char *s, eth_error *err)
 {
-    return kms_buf_append(out, s, strlen(s), err);
+    return eth_buf_append(out, s, strlen(s), err);
 }
 
 /* "[1.234e9]" hint: 4 significant digits, trailing zeros trimmed. */
@@ -30,11 +30,11 @@ static void exp_hint(const char *sign, const char *dec, char *out, size_t cap)
 }
 
 /* Decimal of the word as unsigned or signed (two's complement over 256 bits). */
-static int put_number(const kms_abi_value *v, int hint, kms_buf *out, kms_error *err)
+static int put_number(const eth_abi_value *v, int hint, eth_buf *out, eth_error *err)
 {
     u256 x = u256_from_be(v->word, 32);
     const char *sign = "";
-    if (v->type->kind == KMS_ABI_INT && (v->word[0] & 0x80)) {
+    if (v->type->kind == ETH_ABI_INT && (v->word[0] & 0x80)) {
         x = u256_neg(&x);
         sign = "-";
     }
@@ -44,15 +44,15 @@ static int put_number(const kms_abi_value *v, int hint, kms_buf *out, kms_error 
     if (hint && u256_cmp(&x, &lim) >= 0)
         exp_hint(sign, dec, hs, sizeof hs);
     if (put(out, sign, err) != 0 || put(out, dec, err) != 0)
-        return -KMS_ENOMEM;
+        return -ETH_ENOMEM;
     return put(out, hs, err);
 }
 
-static int put_hex(const uint8_t *p, size_t n, kms_buf *out, kms_error *err)
+static int put_hex(const uint8_t *p, size_t n, eth_buf *out, eth_error *err)
 {
-    char *h = kms_hex_encode_alloc(p, n);
+    char *h = eth_hex_encode_alloc(p, n);
     if (!h)
-        return kms_fail(err, KMS_ENOMEM, "out of memory");
+        return eth_fail(err, ETH_ENOMEM, "out of memory");
     int rc = put(out, h, err);
     free(h);
     return rc;
@@ -71,42 +71,42 @@ static const char *simple_escape(uint32_t cp)
     }
 }
 
-int kms_abi_format_quoted(const uint8_t *s, size_t n, kms_buf *out, kms_error *err)
+int eth_abi_format_quoted(const uint8_t *s, size_t n, eth_buf *out, eth_error *err)
 {
     if (put(out, "\"", err) != 0)
-        return -KMS_ENOMEM;
+        return -ETH_ENOMEM;
     for (size_t i = 0; i < n;) {
-        uint32_t cp = kms_utf8_next(s, n, &i);
+        uint32_t cp = eth_utf8_next(s, n, &i);
         const char *e = simple_escape(cp);
         char tmp[16];
         uint8_t u[4];
         int rc;
         if (e) {
             rc = put(out, e, err);
-        } else if (kms_unicode_escaped(cp)) {
+        } else if (eth_unicode_escaped(cp)) {
             snprintf(tmp, sizeof tmp, "\\u{%x}", (unsigned)cp);
             rc = put(out, tmp, err);
         } else {
-            rc = kms_buf_append(out, u, kms_utf8_put(cp, u), err);
+            rc = eth_buf_append(out, u, eth_utf8_put(cp, u), err);
         }
         if (rc != 0)
-            return -KMS_ENOMEM;
+            return -ETH_ENOMEM;
     }
     return put(out, "\"", err);
 }
 
-static int put_lossy(const uint8_t *s, size_t n, kms_buf *out, kms_error *err)
+static int put_lossy(const uint8_t *s, size_t n, eth_buf *out, eth_error *err)
 {
     for (size_t i = 0; i < n;) {
         uint8_t u[4];
-        uint32_t cp = kms_utf8_next(s, n, &i);
-        if (kms_buf_append(out, u, kms_utf8_put(cp, u), err) != 0)
-            return -KMS_ENOMEM;
+        uint32_t cp = eth_utf8_next(s, n, &i);
+        if (eth_buf_append(out, u, eth_utf8_put(cp, u), err) != 0)
+            return -ETH_ENOMEM;
     }
     return 0;
 }
 
-static int format_any(const kms_abi_value *v, int cast_style, kms_buf *out, kms_error *err);
+static int format_any(const eth_abi_value *v, int cast_style, eth_buf *out, eth_error *err);
 
 static int word_is_zero(const uint8_t w[32])
 {
@@ -116,56 +116,56 @@ static int word_is_zero(const uint8_t w[32])
     return 1;
 }
 
-static int format_list(const kms_abi_value *v, int cast_style, const char *open, const char *close,
-                       kms_buf *out, kms_error *err)
+static int format_list(const eth_abi_value *v, int cast_style, const char *open, const char *close,
+                       eth_buf *out, eth_error *err)
 {
     if (put(out, open, err) != 0)
-        return -KMS_ENOMEM;
+        return -ETH_ENOMEM;
     for (size_t i = 0; i < v->nitems; i++)
         if ((i > 0 && put(out, ", ", err) != 0) || format_any(&v->items[i], cast_style, out, err) != 0)
-            return -KMS_ENOMEM;
+            return -ETH_ENOMEM;
     return put(out, close, err);
 }
 
-static int format_any(const kms_abi_value *v, int cast_style, kms_buf *out, kms_error *err)
+static int format_any(const eth_abi_value *v, int cast_style, eth_buf *out, eth_error *err)
 {
     char addr[43];
     switch (v->type->kind) {
-    case KMS_ABI_UINT:
-    case KMS_ABI_INT: return put_number(v, cast_style, out, err);
-    case KMS_ABI_BOOL: return put(out, word_is_zero(v->word) ? "false" : "true", err);
-    case KMS_ABI_ADDRESS:
-        kms_address_checksum(v->word + 12, addr);
+    case ETH_ABI_UINT:
+    case ETH_ABI_INT: return put_number(v, cast_style, out, err);
+    case ETH_ABI_BOOL: return put(out, word_is_zero(v->word) ? "false" : "true", err);
+    case ETH_ABI_ADDRESS:
+        eth_address_checksum(v->word + 12, addr);
         return put(out, addr, err);
-    case KMS_ABI_FIXED_BYTES: return put_hex(v->word, v->type->size, out, err);
-    case KMS_ABI_FUNCTION: return put_hex(v->word, 24, out, err);
-    case KMS_ABI_BYTES: return put_hex(v->data, v->len, out, err);
-    case KMS_ABI_STRING:
-        return cast_style ? kms_abi_format_quoted(v->data, v->len, out, err)
+    case ETH_ABI_FIXED_BYTES: return put_hex(v->word, v->type->size, out, err);
+    case ETH_ABI_FUNCTION: return put_hex(v->word, 24, out, err);
+    case ETH_ABI_BYTES: return put_hex(v->data, v->len, out, err);
+    case ETH_ABI_STRING:
+        return cast_style ? eth_abi_format_quoted(v->data, v->len, out, err)
                           : put_lossy(v->data, v->len, out, err);
-    case KMS_ABI_ARRAY:
-    case KMS_ABI_FIXED_ARRAY: return format_list(v, cast_style, "[", "]", out, err);
-    case KMS_ABI_TUPLE: return format_list(v, cast_style, "(", ")", out, err);
-    default: return kms_fail(err, KMS_EUNSUP, "cannot format this type");
+    case ETH_ABI_ARRAY:
+    case ETH_ABI_FIXED_ARRAY: return format_list(v, cast_style, "[", "]", out, err);
+    case ETH_ABI_TUPLE: return format_list(v, cast_style, "(", ")", out, err);
+    default: return eth_fail(err, ETH_EUNSUP, "cannot format this type");
     }
 }
 
-static int finish(int rc, kms_buf *out, kms_error *err)
+static int finish(int rc, eth_buf *out, eth_error *err)
 {
     if (rc != 0)
         return rc;
-    if (kms_buf_reserve(out, 1, err) != 0)
-        return -KMS_ENOMEM;
+    if (eth_buf_reserve(out, 1, err) != 0)
+        return -ETH_ENOMEM;
     out->data[out->len] = '\0';
     return 0;
 }
 
-int kms_abi_format(const kms_abi_value *v, kms_buf *out, kms_error *err)
+int eth_abi_format(const eth_abi_value *v, eth_buf *out, eth_error *err)
 {
     return finish(format_any(v, 1, out, err), out, err);
 }
 
-int kms_abi_format_plain(const kms_abi_value *v, kms_buf *out, kms_error *err)
+int eth_abi_format_plain(const eth_abi_value *v, eth_buf *out, eth_error *err)
 {
     return finish(format_any(v, 0, out, err), out, err);
 }

@@ -4,16 +4,16 @@
 #include <string.h>
 #include "keccak.h"
 
-static int hash_sig(const kms_abi_sig *sig, uint8_t out[32], kms_error *err)
+static int hash_sig(const eth_abi_sig *sig, uint8_t out[32], eth_error *err)
 {
-    char canon[KMS_ABI_MAX_TEXT * 2];
-    int rc = kms_abi_sig_canonical(sig, canon, sizeof canon, err);
+    char canon[ETH_ABI_MAX_TEXT * 2];
+    int rc = eth_abi_sig_canonical(sig, canon, sizeof canon, err);
     if (rc == 0)
-        kms_keccak256(canon, strlen(canon), out);
+        eth_keccak256(canon, strlen(canon), out);
     return rc;
 }
 
-int kms_abi_selector(const kms_abi_sig *sig, uint8_t out[4], kms_error *err)
+int eth_abi_selector(const eth_abi_sig *sig, uint8_t out[4], eth_error *err)
 {
     uint8_t h[32];
     int rc = hash_sig(sig, h, err);
@@ -22,27 +22,27 @@ int kms_abi_selector(const kms_abi_sig *sig, uint8_t out[4], kms_error *err)
     return rc;
 }
 
-int kms_abi_selector_of(const char *text, uint8_t out[4], kms_error *err)
+int eth_abi_selector_of(const char *text, uint8_t out[4], eth_error *err)
 {
-    kms_abi_sig sig;
-    int rc = kms_abi_sig_parse(text, true, &sig, err);
+    eth_abi_sig sig;
+    int rc = eth_abi_sig_parse(text, true, &sig, err);
     if (rc != 0)
         return rc;
-    rc = kms_abi_selector(&sig, out, err);
-    kms_abi_sig_free(&sig);
+    rc = eth_abi_selector(&sig, out, err);
+    eth_abi_sig_free(&sig);
     return rc;
 }
 
-int kms_abi_event_topic(const char *text, uint8_t out[32], kms_error *err)
+int eth_abi_event_topic(const char *text, uint8_t out[32], eth_error *err)
 {
-    kms_abi_sig sig;
+    eth_abi_sig sig;
     const char *t = text;
     if (strncmp(t, "event ", 6) == 0)
         t += 6;
-    int rc = kms_abi_sig_parse(t, true, &sig, err);
+    int rc = eth_abi_sig_parse(t, true, &sig, err);
     if (rc != 0)
         return rc;
     rc = hash_sig(&sig, out, err);
-    kms_abi_sig_free(&sig);
+    eth_abi_sig_free(&sig);
     return rc;
 }

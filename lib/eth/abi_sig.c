@@ -43,9 +43,9 @@ static bool ident_is(const cursor *c, size_t len, const char *word)
     return strlen(word) == len && memcmp(c->s + c->pos, word, len) == 0;
 }
 
-static int sig_error(const cursor *c, kms_error *err, const char *what)
+static int sig_error(const cursor *c, eth_error *err, const char *what)
 {
-    return kms_fail(err, KMS_EINVAL, "bad signature '%.*s': %s at position %zu",
+    return eth_fail(err, ETH_EINVAL, "bad signature '%.*s': %s at position %zu",
                     (int)(c->n > 200 ? 200 : c->n), c->s, what, c->pos);
 }
 
@@ -71,22 +71,22 @@ static void skip_param_words(cursor *c)
 }
 
 /* "(T a, T b,)" at the cursor into a new tuple. */
-static int parse_params(cursor *c, kms_abi_type **out, kms_error *err)
+static int parse_params(cursor *c, eth_abi_type **out, eth_error *err)
 {
     if (c->pos >= c->n || c->s[c->pos] != '(')
         return sig_error(c, err, "expected '('");
-    kms_abi_type *t = calloc(1, sizeof *t);
+    eth_abi_type *t = calloc(1, sizeof *t);
     if (!t)
-        return kms_fail(err, KMS_ENOMEM, "out of memory");
-    t->kind = KMS_ABI_TUPLE;
+        return eth_fail(err, ETH_ENOMEM, "out of memory");
+    t->kind = ETH_ABI_TUPLE;
     c->pos++;
     skip_space(c);
     int rc = 0;
     while (rc == 0 && c->pos < c->n && c->s[c->pos] != ')') {
-        kms_abi_type *f = NULL;
-        rc = kms_abi_type_parse_at(c->s, c->n, &c->pos, c->lenient, 1, &f, err);
+        eth_abi_type *f = NULL;
+        rc = eth_abi_type_parse_at(c->s, c->n, &c->pos, c->lenient, 1, &f, err);
         if (rc == 0)
-            rc = kms_abi_type_add_field(t, f, err);
+            rc = eth_abi_type_add_field(t, f, err);
         if (rc != 0)
             break;
         skip_param_words(c);
@@ -98,9 +98,9 @@ static int parse_params(cursor *c, kms_abi_type **out, kms_error *err)
         }
     }
     if (rc == 0 && (c->pos >= c->n || c->s[c->pos] != ')'))
-        rc = kms_fail(err, KMS_EINVAL, "unbalanced brackets in '%.*s'", (int)(c->n > 200 ? 200 : c->n), c->s);
+        rc = eth_fail(err, ETH_EINVAL, "unbalanced brackets in '%.*s'", (int)(c->n > 200 ? 200 : c->n), c->s);
     if (rc != 0) {
-        kms_abi_type_free(t);
+        eth_abi_type_free(t);
         return rc;
     }
     c->pos++;
@@ -129,7 +129,7 @@ static void skip_modifiers(cursor *c)
     }
 }
 
-static int parse_outputs(cursor *c, kms_abi_sig *out, kms_error *err)
+static int parse_outputs(cursor *c, eth_abi_sig *out, eth_error *err)
 {
     skip_modifiers(c);
     skip_space(c);
@@ -143,19 +143,19 @@ static int parse_outputs(cursor *c, kms_abi_sig *out, kms_error *err)
         return parse_params(c, &out->outputs, err);
     out->outputs = calloc(1, sizeof *out->outputs);
     if (!out->outputs)
-        return kms_fail(err, KMS_ENOMEM, "out of memory");
-    out->outputs->kind = KMS_ABI_TUPLE;
+        return eth_fail(err, ETH_ENOMEM, "out of memory");
+    out->outputs->kind = ETH_ABI_TUPLE;
     return 0;
 }
 
-static int parse_name(cursor *c, kms_abi_sig *out, kms_error *err)
+static int parse_name(cursor *c, eth_abi_sig *out, eth_error *err)
 {
     size_t l = peek_ident(c);
     if (l == 0)
         return sig_error(c, err, "expected a function name");
     out->name = malloc(l + 1);
     if (!out->name)
-        return kms_fail(err, KMS_ENOMEM, "out of memory");
+        return eth_fail(err, ETH_ENOMEM, "out of memory");
     memcpy(out->name, c->s + c->pos, l);
     out->name[l] = '\0';
     c->pos += l;
@@ -163,12 +163,12 @@ static int parse_name(cursor *c, kms_abi_sig *out, kms_error *err)
     return 0;
 }
 
-int kms_abi_sig_parse(const char *text, bool lenient, kms_abi_sig *out, kms_error *err)
+int eth_abi_sig_parse(const char *text, bool lenient, eth_abi_sig *out, eth_error *err)
 {
     memset(out, 0, sizeof *out);
     cursor c = {text, strlen(text), 0, lenient};
-    if (c.n > KMS_ABI_MAX_TEXT)
-        return kms_fail(err, KMS_ERANGE, "signature longer than %d characters", KMS_ABI_MAX_TEXT);
+    if (c.n > ETH_ABI_MAX_TEXT)
+        return eth_fail(err, ETH_ERANGE, "signature longer than %d characters", ETH_ABI_MAX_TEXT);
     size_t l = peek_ident(&c);
     if (l == 8 && memcmp(text, "function", 8) == 0 && l < c.n && (text[l] == ' ' || text[l] == '\t')) {
         c.pos = l;
@@ -185,26 +185,26 @@ int kms_abi_sig_parse(const char *text, bool lenient, kms_abi_sig *out, kms_erro
             rc = sig_error(&c, err, "unexpected text");
     }
     if (rc != 0)
-        kms_abi_sig_free(out);
+        eth_abi_sig_free(out);
     return rc;
 }
 
-void kms_abi_sig_free(kms_abi_sig *sig)
+void eth_abi_sig_free(eth_abi_sig *sig)
 {
     free(sig->name);
-    kms_abi_type_free(sig->inputs);
-    kms_abi_type_free(sig->outputs);
+    eth_abi_type_free(sig->inputs);
+    eth_abi_type_free(sig->outputs);
     memset(sig, 0, sizeof *sig);
 }
 
-int kms_abi_sig_canonical(const kms_abi_sig *sig, char *out, size_t cap, kms_error *err)
+int eth_abi_sig_canonical(const eth_abi_sig *sig, char *out, size_t cap, eth_error *err)
 {
     size_t used = 0, nl = strlen(sig->name);
     if (nl + 1 > cap)
-        return kms_fail(err, KMS_ERANGE, "signature too long");
+        return eth_fail(err, ETH_ERANGE, "signature too long");
     memcpy(out, sig->name, nl + 1);
     used = nl;
-    if (kms_abi_type_canonical(sig->inputs, out, cap, &used) != 0)
-        return kms_fail(err, KMS_ERANGE, "signature too long");
+    if (eth_abi_type_canonical(sig->inputs, out, cap, &used) != 0)
+        return eth_fail(err, ETH_ERANGE, "signature too long");
     return 0;
 }

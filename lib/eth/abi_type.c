@@ -19,23 +19,23 @@ static int is_ident_char(char c)
     return is_ident_start(c) || (c >= '0' && c <= '9');
 }
 
-static kms_abi_type *type_new(kms_abi_kind kind, kms_error *err)
+static eth_abi_type *type_new(eth_abi_kind kind, eth_error *err)
 {
-    kms_abi_type *t = calloc(1, sizeof *t);
+    eth_abi_type *t = calloc(1, sizeof *t);
     if (!t)
-        kms_fail(err, KMS_ENOMEM, "out of memory");
+        eth_fail(err, ETH_ENOMEM, "out of memory");
     else
         t->kind = kind;
     return t;
 }
 
-void kms_abi_type_free(kms_abi_type *t)
+void eth_abi_type_free(eth_abi_type *t)
 {
     if (!t)
         return;
-    kms_abi_type_free(t->elem);
+    eth_abi_type_free(t->elem);
     for (size_t i = 0; i < t->nfields; i++)
-        kms_abi_type_free(t->fields[i]);
+        eth_abi_type_free(t->fields[i]);
     free(t->fields);
     free(t->name);
     free(t);
@@ -73,11 +73,11 @@ static int int_size(const char *id, size_t n, unsigned *bits)
 }
 
 /* Classifies an elementary identifier; returns 0, or -1 if unknown/bad size. */
-static int classify_root(const char *id, size_t n, kms_abi_type *t)
+static int classify_root(const char *id, size_t n, eth_abi_type *t)
 {
-    static const struct { const char *name; kms_abi_kind kind; } simple[] = {
-        {"address", KMS_ABI_ADDRESS}, {"bool", KMS_ABI_BOOL},     {"bytes", KMS_ABI_BYTES},
-        {"string", KMS_ABI_STRING},   {"function", KMS_ABI_FUNCTION},
+    static const struct { const char *name; eth_abi_kind kind; } simple[] = {
+        {"address", ETH_ABI_ADDRESS}, {"bool", ETH_ABI_BOOL},     {"bytes", ETH_ABI_BYTES},
+        {"string", ETH_ABI_STRING},   {"function", ETH_ABI_FUNCTION},
     };
     for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++)
         if (strlen(simple[i].name) == n && memcmp(simple[i].name, id, n) == 0) {
@@ -88,16 +88,16 @@ static int classify_root(const char *id, size_t n, kms_abi_type *t)
         unsigned long v;
         if (id[5] == '0' || parse_small(id + 5, n - 5, &v) != 0 || v == 0 || v > 32)
             return -1;
-        t->kind = KMS_ABI_FIXED_BYTES;
+        t->kind = ETH_ABI_FIXED_BYTES;
         t->size = (unsigned)v;
         return 0;
     }
     if (n >= 4 && memcmp(id, "uint", 4) == 0) {
-        t->kind = KMS_ABI_UINT;
+        t->kind = ETH_ABI_UINT;
         return int_size(id + 4, n - 4, &t->size) == 1 ? 0 : -1;
     }
     if (n >= 3 && memcmp(id, "int", 3) == 0) {
-        t->kind = KMS_ABI_INT;
+        t->kind = ETH_ABI_INT;
         return int_size(id + 3, n - 3, &t->size) == 1 ? 0 : -1;
     }
     return -1;
@@ -114,17 +114,17 @@ static size_t ident_len(const char *s, size_t n, size_t pos)
 }
 
 /* Root identifier: "Lib.Enum" is uint8 (as cast), "uint" is uint256; unknown is opaque if lenient. */
-static int parse_root(const char *s, size_t n, size_t *pos, bool lenient, kms_abi_type **out,
-                      kms_error *err)
+static int parse_root(const char *s, size_t n, size_t *pos, bool lenient, eth_abi_type **out,
+                      eth_error *err)
 {
     size_t start = *pos, len = ident_len(s, n, start);
     if (len == 0)
-        return kms_fail(err, KMS_EINVAL, "expected a type at position %zu of '%.*s'", start,
+        return eth_fail(err, ETH_EINVAL, "expected a type at position %zu of '%.*s'", start,
                         (int)(n > 200 ? 200 : n), s);
     *pos += len;
-    kms_abi_type *t = type_new(KMS_ABI_UINT, err);
+    eth_abi_type *t = type_new(ETH_ABI_UINT, err);
     if (!t)
-        return -KMS_ENOMEM;
+        return -ETH_ENOMEM;
     if (*pos < n && s[*pos] == '.') {
         (*pos)++;
         *pos += ident_len(s, n, *pos);
@@ -137,14 +137,14 @@ static int parse_root(const char *s, size_t n, size_t *pos, bool lenient, kms_ab
         return 0;
     }
     if (!lenient) {
-        kms_abi_type_free(t);
-        return kms_fail(err, KMS_EINVAL, "unknown type '%.*s'", (int)len, s + start);
+        eth_abi_type_free(t);
+        return eth_fail(err, ETH_EINVAL, "unknown type '%.*s'", (int)len, s + start);
     }
-    t->kind = KMS_ABI_OPAQUE;
+    t->kind = ETH_ABI_OPAQUE;
     t->name = malloc(len + 1);
     if (!t->name) {
-        kms_abi_type_free(t);
-        return kms_fail(err, KMS_ENOMEM, "out of memory");
+        eth_abi_type_free(t);
+        return eth_fail(err, ETH_ENOMEM, "out of memory");
     }
     memcpy(t->name, s + start, len);
     t->name[len] = '\0';
@@ -158,21 +158,21 @@ static void skip_space(const char *s, size_t n, size_t *pos)
         (*pos)++;
 }
 
-static int unbalanced(const char *s, size_t n, kms_error *err)
+static int unbalanced(const char *s, size_t n, eth_error *err)
 {
-    return kms_fail(err, KMS_EINVAL, "unbalanced brackets in '%.*s'", (int)(n > 200 ? 200 : n), s);
+    return eth_fail(err, ETH_EINVAL, "unbalanced brackets in '%.*s'", (int)(n > 200 ? 200 : n), s);
 }
 
-int kms_abi_type_add_field(kms_abi_type *t, kms_abi_type *f, kms_error *err)
+int eth_abi_type_add_field(eth_abi_type *t, eth_abi_type *f, eth_error *err)
 {
-    if (t->nfields >= KMS_ABI_MAX_FIELDS) {
-        kms_abi_type_free(f);
-        return kms_fail(err, KMS_ERANGE, "more than %d tuple components or parameters", KMS_ABI_MAX_FIELDS);
+    if (t->nfields >= ETH_ABI_MAX_FIELDS) {
+        eth_abi_type_free(f);
+        return eth_fail(err, ETH_ERANGE, "more than %d tuple components or parameters", ETH_ABI_MAX_FIELDS);
     }
-    kms_abi_type **nf = realloc(t->fields, (t->nfields + 1) * sizeof *nf);
+    eth_abi_type **nf = realloc(t->fields, (t->nfields + 1) * sizeof *nf);
     if (!nf) {
-        kms_abi_type_free(f);
-        return kms_fail(err, KMS_ENOMEM, "out of memory");
+        eth_abi_type_free(f);
+        return eth_fail(err, ETH_ENOMEM, "out of memory");
     }
     t->fields = nf;
     t->fields[t->nfields++] = f;
@@ -181,19 +181,19 @@ int kms_abi_type_add_field(kms_abi_type *t, kms_abi_type *f, kms_error *err)
 
 /* Tuple "(T1,T2,)" at s[*pos] == '('. */
 static int parse_tuple(const char *s, size_t n, size_t *pos, bool lenient, int depth,
-                       kms_abi_type **out, kms_error *err)
+                       eth_abi_type **out, eth_error *err)
 {
-    kms_abi_type *t = type_new(KMS_ABI_TUPLE, err);
+    eth_abi_type *t = type_new(ETH_ABI_TUPLE, err);
     if (!t)
-        return -KMS_ENOMEM;
+        return -ETH_ENOMEM;
     (*pos)++;
     skip_space(s, n, pos);
     int rc = 0;
     while (rc == 0 && *pos < n && s[*pos] != ')') {
-        kms_abi_type *f = NULL;
-        rc = kms_abi_type_parse_at(s, n, pos, lenient, depth + 1, &f, err);
+        eth_abi_type *f = NULL;
+        rc = eth_abi_type_parse_at(s, n, pos, lenient, depth + 1, &f, err);
         if (rc == 0)
-            rc = kms_abi_type_add_field(t, f, err);
+            rc = eth_abi_type_add_field(t, f, err);
         if (rc == 0 && *pos < n && s[*pos] == ',') {
             (*pos)++;
             skip_space(s, n, pos);
@@ -205,7 +205,7 @@ static int parse_tuple(const char *s, size_t n, size_t *pos, bool lenient, int d
     if (rc == 0 && (*pos >= n || s[*pos] != ')'))
         rc = unbalanced(s, n, err);
     if (rc != 0) {
-        kms_abi_type_free(t);
+        eth_abi_type_free(t);
         return rc;
     }
     (*pos)++;
@@ -213,27 +213,27 @@ static int parse_tuple(const char *s, size_t n, size_t *pos, bool lenient, int d
     return 0;
 }
 
-static int wrap_array(kms_abi_type **t, size_t len, bool fixed, kms_error *err)
+static int wrap_array(eth_abi_type **t, size_t len, bool fixed, eth_error *err)
 {
-    kms_abi_type *a = type_new(fixed ? KMS_ABI_FIXED_ARRAY : KMS_ABI_ARRAY, err);
+    eth_abi_type *a = type_new(fixed ? ETH_ABI_FIXED_ARRAY : ETH_ABI_ARRAY, err);
     if (!a)
-        return -KMS_ENOMEM;
+        return -ETH_ENOMEM;
     a->elem = *t;
     a->len = len;
     *t = a;
-    if (fixed && !kms_abi_type_is_dynamic(a) && a->elem->kind != KMS_ABI_OPAQUE &&
-        kms_abi_type_head_size(a->elem) > MAX_STATIC_SIZE / len)
-        return kms_fail(err, KMS_ERANGE, "fixed array too large");
+    if (fixed && !eth_abi_type_is_dynamic(a) && a->elem->kind != ETH_ABI_OPAQUE &&
+        eth_abi_type_head_size(a->elem) > MAX_STATIC_SIZE / len)
+        return eth_fail(err, ETH_ERANGE, "fixed array too large");
     return 0;
 }
 
 /* Array suffixes "[]", "[k]" after a stem. */
-static int parse_suffixes(const char *s, size_t n, size_t *pos, int depth, kms_abi_type **t,
-                          kms_error *err)
+static int parse_suffixes(const char *s, size_t n, size_t *pos, int depth, eth_abi_type **t,
+                          eth_error *err)
 {
     while (*pos < n && s[*pos] == '[') {
-        if (++depth > KMS_ABI_MAX_DEPTH)
-            return kms_fail(err, KMS_ERANGE, "type nests deeper than %d levels", KMS_ABI_MAX_DEPTH);
+        if (++depth > ETH_ABI_MAX_DEPTH)
+            return eth_fail(err, ETH_ERANGE, "type nests deeper than %d levels", ETH_ABI_MAX_DEPTH);
         size_t d = *pos + 1, e = d;
         while (e < n && s[e] >= '0' && s[e] <= '9')
             e++;
@@ -241,7 +241,7 @@ static int parse_suffixes(const char *s, size_t n, size_t *pos, int depth, kms_a
             return unbalanced(s, n, err);
         unsigned long k = 0;
         if (e > d && (parse_small(s + d, e - d, &k) != 0 || k == 0 || k > MAX_FIXED_LEN))
-            return kms_fail(err, KMS_ERANGE, "bad array length '%.*s'", (int)(e - d), s + d);
+            return eth_fail(err, ETH_ERANGE, "bad array length '%.*s'", (int)(e - d), s + d);
         int rc = wrap_array(t, k, e > d, err);
         if (rc != 0)
             return rc;
@@ -250,13 +250,13 @@ static int parse_suffixes(const char *s, size_t n, size_t *pos, int depth, kms_a
     return 0;
 }
 
-int kms_abi_type_parse_at(const char *s, size_t n, size_t *pos, bool lenient, int depth,
-                          kms_abi_type **out, kms_error *err)
+int eth_abi_type_parse_at(const char *s, size_t n, size_t *pos, bool lenient, int depth,
+                          eth_abi_type **out, eth_error *err)
 {
     *out = NULL;
-    if (depth > KMS_ABI_MAX_DEPTH)
-        return kms_fail(err, KMS_ERANGE, "type nests deeper than %d levels", KMS_ABI_MAX_DEPTH);
-    kms_abi_type *t = NULL;
+    if (depth > ETH_ABI_MAX_DEPTH)
+        return eth_fail(err, ETH_ERANGE, "type nests deeper than %d levels", ETH_ABI_MAX_DEPTH);
+    eth_abi_type *t = NULL;
     int rc;
     if (*pos + 6 <= n && memcmp(s + *pos, "tuple(", 6) == 0)
         *pos += 5;
@@ -267,26 +267,26 @@ int kms_abi_type_parse_at(const char *s, size_t n, size_t *pos, bool lenient, in
     if (rc == 0)
         rc = parse_suffixes(s, n, pos, depth, &t, err);
     if (rc != 0) {
-        kms_abi_type_free(t);
+        eth_abi_type_free(t);
         return rc;
     }
     *out = t;
     return 0;
 }
 
-int kms_abi_type_parse(const char *s, kms_abi_type **out, kms_error *err)
+int eth_abi_type_parse(const char *s, eth_abi_type **out, eth_error *err)
 {
     size_t n = strlen(s), pos = 0;
     *out = NULL;
-    if (n > KMS_ABI_MAX_TEXT)
-        return kms_fail(err, KMS_ERANGE, "type text longer than %d characters", KMS_ABI_MAX_TEXT);
-    int rc = kms_abi_type_parse_at(s, n, &pos, false, 0, out, err);
+    if (n > ETH_ABI_MAX_TEXT)
+        return eth_fail(err, ETH_ERANGE, "type text longer than %d characters", ETH_ABI_MAX_TEXT);
+    int rc = eth_abi_type_parse_at(s, n, &pos, false, 0, out, err);
     if (rc == 0 && pos != n) {
-        kms_abi_type_free(*out);
+        eth_abi_type_free(*out);
         *out = NULL;
         if (memchr(s, '(', n) || memchr(s, '[', n) || memchr(s, ')', n) || memchr(s, ']', n))
             return unbalanced(s, n, err);
-        return kms_fail(err, KMS_EINVAL, "unexpected '%.*s' in type '%s'", (int)(n - pos), s + pos, s);
+        return eth_fail(err, ETH_EINVAL, "unexpected '%.*s' in type '%s'", (int)(n - pos), s + pos, s);
     }
     return rc;
 }
@@ -295,70 +295,70 @@ static int put(char *out, size_t cap, size_t *used, const char *s)
 {
     size_t l = strlen(s);
     if (*used + l + 1 > cap)
-        return -KMS_ERANGE;
+        return -ETH_ERANGE;
     memcpy(out + *used, s, l + 1);
     *used += l;
     return 0;
 }
 
-static const char *simple_name(kms_abi_kind k)
+static const char *simple_name(eth_abi_kind k)
 {
     switch (k) {
-    case KMS_ABI_ADDRESS: return "address";
-    case KMS_ABI_BOOL: return "bool";
-    case KMS_ABI_BYTES: return "bytes";
-    case KMS_ABI_STRING: return "string";
-    case KMS_ABI_FUNCTION: return "function";
+    case ETH_ABI_ADDRESS: return "address";
+    case ETH_ABI_BOOL: return "bool";
+    case ETH_ABI_BYTES: return "bytes";
+    case ETH_ABI_STRING: return "string";
+    case ETH_ABI_FUNCTION: return "function";
     default: return NULL;
     }
 }
 
-int kms_abi_type_canonical(const kms_abi_type *t, char *out, size_t cap, size_t *used)
+int eth_abi_type_canonical(const eth_abi_type *t, char *out, size_t cap, size_t *used)
 {
     char tmp[32];
     switch (t->kind) {
-    case KMS_ABI_UINT:
-    case KMS_ABI_INT:
-        snprintf(tmp, sizeof tmp, "%s%u", t->kind == KMS_ABI_UINT ? "uint" : "int", t->size);
+    case ETH_ABI_UINT:
+    case ETH_ABI_INT:
+        snprintf(tmp, sizeof tmp, "%s%u", t->kind == ETH_ABI_UINT ? "uint" : "int", t->size);
         return put(out, cap, used, tmp);
-    case KMS_ABI_FIXED_BYTES:
+    case ETH_ABI_FIXED_BYTES:
         snprintf(tmp, sizeof tmp, "bytes%u", t->size);
         return put(out, cap, used, tmp);
-    case KMS_ABI_OPAQUE:
+    case ETH_ABI_OPAQUE:
         return put(out, cap, used, t->name);
-    case KMS_ABI_ARRAY:
-    case KMS_ABI_FIXED_ARRAY:
-        if (kms_abi_type_canonical(t->elem, out, cap, used) != 0)
-            return -KMS_ERANGE;
-        if (t->kind == KMS_ABI_ARRAY)
+    case ETH_ABI_ARRAY:
+    case ETH_ABI_FIXED_ARRAY:
+        if (eth_abi_type_canonical(t->elem, out, cap, used) != 0)
+            return -ETH_ERANGE;
+        if (t->kind == ETH_ABI_ARRAY)
             return put(out, cap, used, "[]");
         snprintf(tmp, sizeof tmp, "[%zu]", t->len);
         return put(out, cap, used, tmp);
-    case KMS_ABI_TUPLE:
+    case ETH_ABI_TUPLE:
         if (put(out, cap, used, "(") != 0)
-            return -KMS_ERANGE;
+            return -ETH_ERANGE;
         for (size_t i = 0; i < t->nfields; i++)
             if ((i > 0 && put(out, cap, used, ",") != 0) ||
-                kms_abi_type_canonical(t->fields[i], out, cap, used) != 0)
-                return -KMS_ERANGE;
+                eth_abi_type_canonical(t->fields[i], out, cap, used) != 0)
+                return -ETH_ERANGE;
         return put(out, cap, used, ")");
     default:
         return put(out, cap, used, simple_name(t->kind));
     }
 }
 
-bool kms_abi_type_is_dynamic(const kms_abi_type *t)
+bool eth_abi_type_is_dynamic(const eth_abi_type *t)
 {
     switch (t->kind) {
-    case KMS_ABI_BYTES:
-    case KMS_ABI_STRING:
-    case KMS_ABI_ARRAY:
+    case ETH_ABI_BYTES:
+    case ETH_ABI_STRING:
+    case ETH_ABI_ARRAY:
         return true;
-    case KMS_ABI_FIXED_ARRAY:
-        return kms_abi_type_is_dynamic(t->elem);
-    case KMS_ABI_TUPLE:
+    case ETH_ABI_FIXED_ARRAY:
+        return eth_abi_type_is_dynamic(t->elem);
+    case ETH_ABI_TUPLE:
         for (size_t i = 0; i < t->nfields; i++)
-            if (kms_abi_type_is_dynamic(t->fields[i]))
+            if (eth_abi_type_is_dynamic(t->fields[i]))
                 return true;
         return false;
     default:
@@ -366,29 +366,29 @@ bool kms_abi_type_is_dynamic(const kms_abi_type *t)
     }
 }
 
-size_t kms_abi_type_head_size(const kms_abi_type *t)
+size_t eth_abi_type_head_size(const eth_abi_type *t)
 {
-    if (kms_abi_type_is_dynamic(t))
+    if (eth_abi_type_is_dynamic(t))
         return 32;
-    if (t->kind == KMS_ABI_FIXED_ARRAY)
-        return t->len * kms_abi_type_head_size(t->elem);
-    if (t->kind == KMS_ABI_TUPLE) {
+    if (t->kind == ETH_ABI_FIXED_ARRAY)
+        return t->len * eth_abi_type_head_size(t->elem);
+    if (t->kind == ETH_ABI_TUPLE) {
         size_t sum = 0;
         for (size_t i = 0; i < t->nfields; i++)
-            sum += kms_abi_type_head_size(t->fields[i]);
+            sum += eth_abi_type_head_size(t->fields[i]);
         return sum;
     }
     return 32;
 }
 
-bool kms_abi_type_has_opaque(const kms_abi_type *t)
+bool eth_abi_type_has_opaque(const eth_abi_type *t)
 {
-    if (t->kind == KMS_ABI_OPAQUE)
+    if (t->kind == ETH_ABI_OPAQUE)
         return true;
-    if (t->elem && kms_abi_type_has_opaque(t->elem))
+    if (t->elem && eth_abi_type_has_opaque(t->elem))
         return true;
     for (size_t i = 0; i < t->nfields; i++)
-        if (kms_abi_type_has_opaque(t->fields[i]))
+        if (eth_abi_type_has_opaque(t->fields[i]))
             return true;
     return false;
 }

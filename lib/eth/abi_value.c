@@ -4,22 +4,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-void kms_abi_value_clear(kms_abi_value *v)
+void eth_abi_value_clear(eth_abi_value *v)
 {
     if (!v)
         return;
     for (size_t i = 0; i < v->nitems; i++)
-        kms_abi_value_clear(&v->items[i]);
+        eth_abi_value_clear(&v->items[i]);
     free(v->items);
     free(v->data);
     memset(v, 0, sizeof *v);
 }
 
-int kms_abi_value_alloc_items(kms_abi_value *v, size_t n, kms_error *err)
+int eth_abi_value_alloc_items(eth_abi_value *v, size_t n, eth_error *err)
 {
     v->items = calloc(n ? n : 1, sizeof *v->items);
     if (!v->items)
-        return kms_fail(err, KMS_ENOMEM, "out of memory");
+        return eth_fail(err, ETH_ENOMEM, "out of memory");
     v->nitems = n;
     return 0;
 }

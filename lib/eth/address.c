@@ -22,23 +22,23 @@ static void apply_case(const uint8_t addr[20], const uint8_t hash[32], char out[
     out[42] = '\0';
 }
 
-void kms_address_checksum(const uint8_t addr[20], char out[43])
+void eth_address_checksum(const uint8_t addr[20], char out[43])
 {
     char lower[43];
     uint8_t hash[32];
-    kms_hex_encode(addr, 20, lower);
-    kms_keccak256(lower + 2, 40, hash);
+    eth_hex_encode(addr, 20, lower);
+    eth_keccak256(lower + 2, 40, hash);
     apply_case(addr, hash, out);
 }
 
-void kms_address_checksum_chain(const uint8_t addr[20], uint64_t chain_id, char out[43])
+void eth_address_checksum_chain(const uint8_t addr[20], uint64_t chain_id, char out[43])
 {
     char text[64];
     char lower[43];
     uint8_t hash[32];
-    kms_hex_encode(addr, 20, lower);
+    eth_hex_encode(addr, 20, lower);
     int n = snprintf(text, sizeof text, "%llu%s", (unsigned long long)chain_id, lower);
-    kms_keccak256(text, (size_t)n, hash);
+    eth_keccak256(text, (size_t)n, hash);
     apply_case(addr, hash, out);
 }
 
@@ -53,25 +53,25 @@ static int is_mixed_case(const char *d)
     return upper && lower;
 }
 
-int kms_address_parse(const char *s, uint8_t addr[20], int strict, kms_error *err)
+int eth_address_parse(const char *s, uint8_t addr[20], int strict, eth_error *err)
 {
     size_t n = strlen(s);
     const char *d = (n >= 2 && s[0] == '0' && s[1] == 'x') ? s + 2 : s;
     size_t nd = n - (size_t)(d - s);
     if (nd != 40)
-        return kms_fail(err, KMS_EINVAL, "an address has 40 hex digits, this has %zu", nd);
+        return eth_fail(err, ETH_EINVAL, "an address has 40 hex digits, this has %zu", nd);
     for (size_t i = 0; i < 40; i++)
-        if (kms_hex_digit(d[i]) < 0)
-            return kms_fail(err, KMS_EINVAL, "invalid hex character '%c' at position %zu", d[i],
+        if (eth_hex_digit(d[i]) < 0)
+            return eth_fail(err, ETH_EINVAL, "invalid hex character '%c' at position %zu", d[i],
                             i + (size_t)(d - s));
-    kms_error ignored;
-    if (kms_hex_decode_fixed(d, addr, 20, &ignored) != 0)
-        return kms_fail(err, KMS_EINVAL, "invalid address");
+    eth_error ignored;
+    if (eth_hex_decode_fixed(d, addr, 20, &ignored) != 0)
+        return eth_fail(err, ETH_EINVAL, "invalid address");
     if (strict && is_mixed_case(d)) {
         char want[43];
-        kms_address_checksum(addr, want);
+        eth_address_checksum(addr, want);
         if (memcmp(want + 2, d, 40) != 0)
-            return kms_fail(err, KMS_EINVAL, "bad EIP-55 checksum (expected %s)", want);
+            return eth_fail(err, ETH_EINVAL, "bad EIP-55 checksum (expected %s)", want);
     }
     return 0;
 }

@@ -1,18 +1,18 @@
 /* address.h: 20-byte addresses and their EIP-55 mixed-case checksum form. */
-#ifndef KMS_ETH_ADDRESS_H
-#define KMS_ETH_ADDRESS_H
+#ifndef ETH_ADDRESS_H
+#define ETH_ADDRESS_H
 
 #include <stdint.h>
 #include "error.h"
 
 /* Writes the EIP-55 checksummed "0x..." form of addr to out (43 bytes). */
-void kms_address_checksum(const uint8_t addr[20], char out[43]);
+void eth_address_checksum(const uint8_t addr[20], char out[43]);
 
 /* Writes the EIP-1191 checksummed form (hash over "<chain_id>0x<lower hex>") to out (43 bytes). */
-void kms_address_checksum_chain(const uint8_t addr[20], uint64_t chain_id, char out[43]);
+void eth_address_checksum_chain(const uint8_t addr[20], uint64_t chain_id, char out[43]);
 
 /* Parses 40 hex digits with optional 0x; if strict and the text is mixed-case, the EIP-55
  * checksum must match. */
-int kms_address_parse(const char *s, uint8_t addr[20], int strict, kms_error *err);
+int eth_address_parse(const char *s, uint8_t addr[20], int strict, eth_error *err);
 
 #endif

@@ -1,11 +1,11 @@
-/* error.c: filling kms_error and wiping secrets. */
+/* error.c: filling eth_error and wiping secrets. */
 #include "error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-int kms_fail(kms_error *err, int code, const char *fmt, ...)
+int eth_fail(eth_error *err, int code, const char *fmt, ...)
 {
     if (err) {
         va_list ap;
@@ -17,10 +17,10 @@ int kms_fail(kms_error *err, int code, const char *fmt, ...)
     return -code;
 }
 
-int kms_error_prefix(kms_error *err, const char *fmt, ...)
+int eth_error_prefix(eth_error *err, const char *fmt, ...)
 {
     if (!err)
-        return -KMS_EINVAL;
+        return -ETH_EINVAL;
     char prefix[256];
     va_list ap;
     va_start(ap, fmt);
@@ -38,15 +38,15 @@ int kms_error_prefix(kms_error *err, const char *fmt, ...)
     return -err->code;
 }
 
-void kms_error_clear(kms_error *err)
+void eth_error_clear(eth_error *err)
 {
     if (err) {
-        err->code = KMS_OK;
+        err->code = ETH_OK;
         err->msg[0] = '\0';
     }
 }
 
-void kms_wipe(void *p, size_t n)
+void eth_wipe(void *p, size_t n)
 {
     volatile unsigned char *v = p;
     while (n--)

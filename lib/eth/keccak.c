@@ -68,12 +68,12 @@ static void xor_byte(uint64_t s[25], size_t i, uint8_t v)
     s[i / 8] ^= (uint64_t)v << (8 * (i % 8));
 }
 
-void kms_keccak_init(kms_keccak *k)
+void eth_keccak_init(eth_keccak *k)
 {
     memset(k, 0, sizeof *k);
 }
 
-void kms_keccak_update(kms_keccak *k, const void *p, size_t n)
+void eth_keccak_update(eth_keccak *k, const void *p, size_t n)
 {
     const uint8_t *in = p;
     while (n > 0) {
@@ -98,20 +98,20 @@ void kms_keccak_update(kms_keccak *k, const void *p, size_t n)
     }
 }
 
-void kms_keccak_final(kms_keccak *k, uint8_t out[32])
+void eth_keccak_final(eth_keccak *k, uint8_t out[32])
 {
     xor_byte(k->s, k->pos, 0x01);
     xor_byte(k->s, RATE - 1, 0x80);
     keccak_f(k->s);
     for (size_t i = 0; i < 32; i++)
         out[i] = (uint8_t)(k->s[i / 8] >> (8 * (i % 8)));
-    kms_wipe(k, sizeof *k);
+    eth_wipe(k, sizeof *k);
 }
 
-void kms_keccak256(const void *p, size_t n, uint8_t out[32])
+void eth_keccak256(const void *p, size_t n, uint8_t out[32])
 {
-    kms_keccak k;
-    kms_keccak_init(&k);
-    kms_keccak_update(&k, p, n);
-    kms_keccak_final(&k, out);
+    eth_keccak k;
+    eth_keccak_init(&k);
+    eth_keccak_update(&k, p, n);
+    eth_keccak_final(&k, out);
 }

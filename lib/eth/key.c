@@ -17,39 +17,39 @@
 #include "keccak.h"
 
 /* Creates a signing context blinded with 32 random bytes into *out. */
-static int signing_context(secp256k1_context **out, kms_error *err)
+static int signing_context(secp256k1_context **out, eth_error *err)
 {
     secp256k1_context *ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
     if (!ctx)
-        return kms_fail(err, KMS_ENOMEM, "secp256k1: cannot create a context");
+        return eth_fail(err, ETH_ENOMEM, "secp256k1: cannot create a context");
     uint8_t seed[32];
     int ok = RAND_bytes(seed, sizeof seed) == 1 && secp256k1_context_randomize(ctx, seed) == 1;
-    kms_wipe(seed, sizeof seed);
+    eth_wipe(seed, sizeof seed);
     if (!ok) {
         secp256k1_context_destroy(ctx);
-        return kms_fail(err, KMS_ECRYPTO, "secp256k1: cannot blind the context (no randomness)");
+        return eth_fail(err, ETH_ECRYPTO, "secp256k1: cannot blind the context (no randomness)");
     }
     *out = ctx;
     return 0;
 }
 
-int kms_key_valid(const uint8_t priv[32])
+int eth_key_valid(const uint8_t priv[32])
 {
     return secp256k1_ec_seckey_verify(secp256k1_context_static, priv) == 1;
 }
 
-int kms_key_generate(uint8_t priv[32], kms_error *err)
+int eth_key_generate(uint8_t priv[32], eth_error *err)
 {
     for (int tries = 0; tries < 16; tries++) {
         if (RAND_bytes(priv, 32) != 1) {
-            kms_wipe(priv, 32);
-            return kms_fail(err, KMS_ECRYPTO, "key generation: OpenSSL RAND_bytes failed");
+            eth_wipe(priv, 32);
+            return eth_fail(err, ETH_ECRYPTO, "key generation: OpenSSL RAND_bytes failed");
         }
-        if (kms_key_valid(priv))
+        if (eth_key_valid(priv))
             return 0;
     }
-    kms_wipe(priv, 32);
-    return kms_fail(err, KMS_ECRYPTO, "key generation: no valid key after 16 draws");
+    eth_wipe(priv, 32);
+    return eth_fail(err, ETH_ECRYPTO, "key generation: no valid key after 16 draws");
 }
 
 /* Serializes a parsed public key as X||Y. */
@@ -62,10 +62,10 @@ static void pubkey_xy(const secp256k1_pubkey *pk, uint8_t pub[64])
     memcpy(pub, ser + 1, 64);
 }
 
-int kms_key_pubkey(const uint8_t priv[32], uint8_t pub[64], kms_error *err)
+int eth_key_pubkey(const uint8_t priv[32], uint8_t pub[64], eth_error *err)
 {
-    if (!kms_key_valid(priv))
-        return kms_fail(err, KMS_EINVAL, "private key is out of range (must be 0 < k < n)");
+    if (!eth_key_valid(priv))
+        return eth_fail(err, ETH_EINVAL, "private key is out of range (must be 0 < k < n)");
     secp256k1_context *ctx = NULL;
     int rc = signing_context(&ctx, err);
     if (rc != 0)
@@ -74,31 +74,31 @@ int kms_key_pubkey(const uint8_t priv[32], uint8_t pub[64], kms_error *err)
     int ok = secp256k1_ec_pubkey_create(ctx, &pk, priv);
     secp256k1_context_destroy(ctx);
     if (!ok)
-        return kms_fail(err, KMS_ECRYPTO, "secp256k1: public key derivation failed");
+        return eth_fail(err, ETH_ECRYPTO, "secp256k1: public key derivation failed");
     pubkey_xy(&pk, pub);
     return 0;
 }
 
-void kms_pubkey_address(const uint8_t pub[64], uint8_t addr[20])
+void eth_pubkey_address(const uint8_t pub[64], uint8_t addr[20])
 {
     uint8_t h[32];
-    kms_keccak256(pub, 64, h);
+    eth_keccak256(pub, 64, h);
     memcpy(addr, h + 12, 20);
 }
 
-int kms_key_address(const uint8_t priv[32], uint8_t addr[20], kms_error *err)
+int eth_key_address(const uint8_t priv[32], uint8_t addr[20], eth_error *err)
 {
     uint8_t pub[64];
-    int rc = kms_key_pubkey(priv, pub, err);
+    int rc = eth_key_pubkey(priv, pub, err);
     if (rc == 0)
-        kms_pubkey_address(pub, addr);
+        eth_pubkey_address(pub, addr);
     return rc;
 }
 
-int kms_sign_hash(const uint8_t priv[32], const uint8_t hash[32], kms_sig *sig, kms_error *err)
+int eth_sign_hash(const uint8_t priv[32], const uint8_t hash[32], eth_sig *sig, eth_error *err)
 {
-    if (!kms_key_valid(priv))
-        return kms_fail(err, KMS_EINVAL, "private key is out of range (must be 0 < k < n)");
+    if (!eth_key_valid(priv))
+        return eth_fail(err, ETH_EINVAL, "private key is out of range (must be 0 < k < n)");
     secp256k1_context *ctx = NULL;
     int rc = signing_context(&ctx, err);
     if (rc != 0)
@@ -107,7 +107,7 @@ int kms_sign_hash(const uint8_t priv[32], const uint8_t hash[32], kms_sig *sig, 
     int ok = secp256k1_ecdsa_sign_recoverable(ctx, &rs, hash, priv, NULL, NULL);
     secp256k1_context_destroy(ctx);
     if (!ok)
-        return kms_fail(err, KMS_ECRYPTO, "secp256k1: signing failed");
+        return eth_fail(err, ETH_ECRYPTO, "secp256k1: signing failed");
     uint8_t compact[64];
     int recid = 0;
     secp256k1_ecdsa_recoverable_signature_serialize_compact(secp256k1_context_static, compact,
@@ -123,34 +123,34 @@ static const uint8_t HALF_N[32] = {
     0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
     0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0};
 
-int kms_sig_is_low_s(const kms_sig *sig)
+int eth_sig_is_low_s(const eth_sig *sig)
 {
     return memcmp(sig->s, HALF_N, 32) <= 0;
 }
 
 /* Parses sig into libsecp256k1's form; rejects r or s of zero or >= n and v > 1. */
-static int parse_sig(const kms_sig *sig, secp256k1_ecdsa_recoverable_signature *rs,
-                     kms_error *err)
+static int parse_sig(const eth_sig *sig, secp256k1_ecdsa_recoverable_signature *rs,
+                     eth_error *err)
 {
     static const uint8_t zero[32] = {0};
     if (sig->v > 1)
-        return kms_fail(err, KMS_EINVAL, "signature recovery id %u is not 0 or 1", sig->v);
-    if (!kms_sig_is_low_s(sig))
-        return kms_fail(err, KMS_EINVAL, "signature s is in the upper half of the curve order "
+        return eth_fail(err, ETH_EINVAL, "signature recovery id %u is not 0 or 1", sig->v);
+    if (!eth_sig_is_low_s(sig))
+        return eth_fail(err, ETH_EINVAL, "signature s is in the upper half of the curve order "
                                          "(not canonical, EIP-2)");
     if (memcmp(sig->r, zero, 32) == 0 || memcmp(sig->s, zero, 32) == 0)
-        return kms_fail(err, KMS_EINVAL, "signature r or s is zero");
+        return eth_fail(err, ETH_EINVAL, "signature r or s is zero");
     uint8_t compact[64];
     memcpy(compact, sig->r, 32);
     memcpy(compact + 32, sig->s, 32);
     if (!secp256k1_ecdsa_recoverable_signature_parse_compact(secp256k1_context_static, rs,
                                                              compact, sig->v))
-        return kms_fail(err, KMS_EINVAL, "signature r or s is not below the curve order");
+        return eth_fail(err, ETH_EINVAL, "signature r or s is not below the curve order");
     return 0;
 }
 
-int kms_recover_pubkey(const uint8_t hash[32], const kms_sig *sig, uint8_t pub[64],
-                       kms_error *err)
+int eth_recover_pubkey(const uint8_t hash[32], const eth_sig *sig, uint8_t pub[64],
+                       eth_error *err)
 {
     secp256k1_ecdsa_recoverable_signature rs;
     int rc = parse_sig(sig, &rs, err);
@@ -158,17 +158,17 @@ int kms_recover_pubkey(const uint8_t hash[32], const kms_sig *sig, uint8_t pub[6
         return rc;
     secp256k1_pubkey pk;
     if (!secp256k1_ecdsa_recover(secp256k1_context_static, &pk, &rs, hash))
-        return kms_fail(err, KMS_ECRYPTO, "signature does not recover to a public key");
+        return eth_fail(err, ETH_ECRYPTO, "signature does not recover to a public key");
     pubkey_xy(&pk, pub);
     return 0;
 }
 
-int kms_recover_address(const uint8_t hash[32], const kms_sig *sig, uint8_t addr[20],
-                        kms_error *err)
+int eth_recover_address(const uint8_t hash[32], const eth_sig *sig, uint8_t addr[20],
+                        eth_error *err)
 {
     uint8_t pub[64];
-    int rc = kms_recover_pubkey(hash, sig, pub, err);
+    int rc = eth_recover_pubkey(hash, sig, pub, err);
     if (rc == 0)
-        kms_pubkey_address(pub, addr);
+        eth_pubkey_address(pub, addr);
     return rc;
 }

@@ -1,44 +1,44 @@
 /* key.h: secp256k1 keys (libsecp256k1): private key -> public key -> address, recoverable signatures. */
-#ifndef KMS_ETH_KEY_H
-#define KMS_ETH_KEY_H
+#ifndef ETH_KEY_H
+#define ETH_KEY_H
 
 #include <stdint.h>
 #include "error.h"
 
 /* A recoverable ECDSA signature: r, s (low-s) and recovery id v in {0,1}. */
-typedef struct kms_sig {
+typedef struct eth_sig {
     uint8_t r[32];
     uint8_t s[32];
     uint8_t v;
-} kms_sig;
+} eth_sig;
 
 /* True if priv is a valid secret key (0 < k < n). */
-int kms_key_valid(const uint8_t priv[32]);
+int eth_key_valid(const uint8_t priv[32]);
 
 /* Fills priv with a fresh random valid key (OpenSSL RAND_bytes). */
-int kms_key_generate(uint8_t priv[32], kms_error *err);
+int eth_key_generate(uint8_t priv[32], eth_error *err);
 
 /* Uncompressed public key X||Y (64 bytes) of priv. */
-int kms_key_pubkey(const uint8_t priv[32], uint8_t pub[64], kms_error *err);
+int eth_key_pubkey(const uint8_t priv[32], uint8_t pub[64], eth_error *err);
 
 /* Address (last 20 bytes of keccak256(X||Y)) of a 64-byte public key. */
-void kms_pubkey_address(const uint8_t pub[64], uint8_t addr[20]);
+void eth_pubkey_address(const uint8_t pub[64], uint8_t addr[20]);
 
 /* Address of priv. */
-int kms_key_address(const uint8_t priv[32], uint8_t addr[20], kms_error *err);
+int eth_key_address(const uint8_t priv[32], uint8_t addr[20], eth_error *err);
 
 /* Signs a 32-byte hash (RFC 6979 nonce, low-s). */
-int kms_sign_hash(const uint8_t priv[32], const uint8_t hash[32], kms_sig *sig, kms_error *err);
+int eth_sign_hash(const uint8_t priv[32], const uint8_t hash[32], eth_sig *sig, eth_error *err);
 
 /* Recovers the signer's address from a hash and signature; rejects high-s and bad v. */
-int kms_recover_address(const uint8_t hash[32], const kms_sig *sig, uint8_t addr[20],
-                        kms_error *err);
+int eth_recover_address(const uint8_t hash[32], const eth_sig *sig, uint8_t addr[20],
+                        eth_error *err);
 
 /* True if sig's s is at most n/2 (the canonical form EIP-2 requires). */
-int kms_sig_is_low_s(const kms_sig *sig);
+int eth_sig_is_low_s(const eth_sig *sig);
 
 /* Recovers the signer's public key X||Y from a hash and signature; rejects high-s and bad v. */
-int kms_recover_pubkey(const uint8_t hash[32], const kms_sig *sig, uint8_t pub[64],
-                       kms_error *err);
+int eth_recover_pubkey(const uint8_t hash[32], const eth_sig *sig, uint8_t pub[64],
+                       eth_error *err);
 
 #endif

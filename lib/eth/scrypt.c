@@ -11,7 +11,7 @@
 
 /* The mixing loops run 2^21 Salsa20/8 cores for common parameters: sanitizer checks there would
  * make a sanitized debug build take most of a minute per key. They index only fixed-size
- * arrays and a buffer sized by kms_scrypt, and are checked against OpenSSL by the unit tests. */
+ * arrays and a buffer sized by eth_scrypt, and are checked against OpenSSL by the unit tests. */
 #if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 8)
 #define HOT __attribute__((no_sanitize("address", "undefined"), hot))
 #else
@@ -114,34 +114,34 @@ static void mix_chunks(uint8_t *b, uint32_t *x, uint32_t *v, uint32_t *y, uint32
     }
 }
 
-int kms_scrypt(const void *pw, size_t pwlen, const uint8_t *salt, size_t saltlen, uint64_t n,
-               uint32_t r, uint32_t p, uint8_t *out, size_t outlen, kms_error *err)
+int eth_scrypt(const void *pw, size_t pwlen, const uint8_t *salt, size_t saltlen, uint64_t n,
+               uint32_t r, uint32_t p, uint8_t *out, size_t outlen, eth_error *err)
 {
     if (n < 2 || (n & (n - 1)) != 0 || r == 0 || p == 0 || r > (1u << 20) || p > (1u << 20) ||
         n > SIZE_MAX / 128 / r / 2)
-        return kms_fail(err, KMS_EINVAL, "scrypt: bad parameters n=%llu r=%u p=%u",
+        return eth_fail(err, ETH_EINVAL, "scrypt: bad parameters n=%llu r=%u p=%u",
                         (unsigned long long)n, r, p);
     size_t chunk = 128 * (size_t)r, blen = chunk * p, vlen = chunk * (size_t)n;
     uint8_t *b = malloc(blen);
     uint32_t *x = malloc(chunk), *y = malloc(chunk), *v = malloc(vlen);
     int rc = 0;
     if (!b || !x || !y || !v)
-        rc = kms_fail(err, KMS_ENOMEM, "scrypt: cannot allocate %zu MiB", (vlen >> 20) + 1);
+        rc = eth_fail(err, ETH_ENOMEM, "scrypt: cannot allocate %zu MiB", (vlen >> 20) + 1);
     if (rc == 0 && !pbkdf2_1(pw, pwlen, salt, saltlen, b, blen))
-        rc = kms_fail(err, KMS_ECRYPTO, "scrypt: PBKDF2 failed");
+        rc = eth_fail(err, ETH_ECRYPTO, "scrypt: PBKDF2 failed");
     if (rc == 0) {
         mix_chunks(b, x, v, y, r, p, n);
         if (!pbkdf2_1(pw, pwlen, b, blen, out, outlen))
-            rc = kms_fail(err, KMS_ECRYPTO, "scrypt: PBKDF2 failed");
+            rc = eth_fail(err, ETH_ECRYPTO, "scrypt: PBKDF2 failed");
     }
     if (v)
-        kms_wipe(v, vlen);
+        eth_wipe(v, vlen);
     if (b)
-        kms_wipe(b, blen);
+        eth_wipe(b, blen);
     if (x)
-        kms_wipe(x, chunk);
+        eth_wipe(x, chunk);
     if (y)
-        kms_wipe(y, chunk);
+        eth_wipe(y, chunk);
     free(v);
     free(b);
     free(x);

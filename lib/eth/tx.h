@@ -1,8 +1,8 @@
 /* tx.h: Ethereum transactions: legacy (pre-EIP-155 and EIP-155), EIP-2930 (type 1) and
  * EIP-1559 (type 2): unsigned payload, signing hash, signing, raw encoding, hash, strict
  * decoding of a raw signed transaction and sender recovery. */
-#ifndef KMS_ETH_TX_H
-#define KMS_ETH_TX_H
+#ifndef ETH_TX_H
+#define ETH_TX_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -12,18 +12,18 @@
 #include "u256.h"
 
 /* Transaction types (EIP-2718 type byte; legacy is 0). */
-enum kms_tx_type { KMS_TX_LEGACY = 0, KMS_TX_ACCESS_LIST = 1, KMS_TX_DYNAMIC_FEE = 2 };
+enum eth_tx_type { ETH_TX_LEGACY = 0, ETH_TX_ACCESS_LIST = 1, ETH_TX_DYNAMIC_FEE = 2 };
 
-/* One access-list entry: an address and its storage keys (heap-owned by the kms_tx). */
-typedef struct kms_access_entry {
+/* One access-list entry: an address and its storage keys (heap-owned by the eth_tx). */
+typedef struct eth_access_entry {
     uint8_t address[20];
     uint8_t (*keys)[32];
     size_t nkeys;
-} kms_access_entry;
+} eth_access_entry;
 
-/* A transaction. Zero-initialize (or kms_tx_init), fill, and release with kms_tx_free. */
-typedef struct kms_tx {
-    int type;                     /* enum kms_tx_type */
+/* A transaction. Zero-initialize (or eth_tx_init), fill, and release with eth_tx_free. */
+typedef struct eth_tx {
+    int type;                     /* enum eth_tx_type */
     int has_chain_id;             /* legacy only: 0 means pre-EIP-155 (v = 27/28) */
     uint64_t chain_id;
     uint64_t nonce;
@@ -34,45 +34,45 @@ typedef struct kms_tx {
     int has_to;                   /* 0: contract creation */
     uint8_t to[20];
     u256 value;
-    kms_buf data;                 /* calldata or init code */
-    kms_access_entry *access_list; /* types 1 and 2 */
+    eth_buf data;                 /* calldata or init code */
+    eth_access_entry *access_list; /* types 1 and 2 */
     size_t access_len;
     int is_signed;
-    kms_sig sig;                  /* r, s and y parity (0/1) */
-} kms_tx;
+    eth_sig sig;                  /* r, s and y parity (0/1) */
+} eth_tx;
 
 /* Zeroes tx (all fields empty, legacy type). */
-void kms_tx_init(kms_tx *tx);
+void eth_tx_init(eth_tx *tx);
 
 /* Frees tx's data and access list and zeroes it. */
-void kms_tx_free(kms_tx *tx);
+void eth_tx_free(eth_tx *tx);
 
 /* Appends an access-list entry with a copy of nkeys storage keys. */
-int kms_tx_access_add(kms_tx *tx, const uint8_t address[20], const uint8_t (*keys)[32],
-                      size_t nkeys, kms_error *err);
+int eth_tx_access_add(eth_tx *tx, const uint8_t address[20], const uint8_t (*keys)[32],
+                      size_t nkeys, eth_error *err);
 
 /* Appends the payload that is signed (type byte || RLP, or legacy RLP with EIP-155 fields). */
-int kms_tx_encode_unsigned(const kms_tx *tx, kms_buf *out, kms_error *err);
+int eth_tx_encode_unsigned(const eth_tx *tx, eth_buf *out, eth_error *err);
 
 /* Keccak-256 of the unsigned payload: the hash the sender signs. */
-int kms_tx_signing_hash(const kms_tx *tx, uint8_t hash[32], kms_error *err);
+int eth_tx_signing_hash(const eth_tx *tx, uint8_t hash[32], eth_error *err);
 
 /* Signs tx with priv (sets tx->sig and tx->is_signed). */
-int kms_tx_sign(kms_tx *tx, const uint8_t priv[32], kms_error *err);
+int eth_tx_sign(eth_tx *tx, const uint8_t priv[32], eth_error *err);
 
 /* Appends the raw signed encoding (what eth_sendRawTransaction takes). */
-int kms_tx_encode_signed(const kms_tx *tx, kms_buf *out, kms_error *err);
+int eth_tx_encode_signed(const eth_tx *tx, eth_buf *out, eth_error *err);
 
 /* Transaction hash: Keccak-256 of the raw signed encoding. */
-int kms_tx_hash(const kms_tx *tx, uint8_t hash[32], kms_error *err);
+int eth_tx_hash(const eth_tx *tx, uint8_t hash[32], eth_error *err);
 
 /* The v value as carried on the wire: y parity for typed, 27/28 or chainId*2+35+y for legacy. */
-uint64_t kms_tx_v(const kms_tx *tx);
+uint64_t eth_tx_v(const eth_tx *tx);
 
 /* Decodes a raw signed transaction (strict RLP, no trailing bytes) into a fresh tx. */
-int kms_tx_decode(const uint8_t *raw, size_t n, kms_tx *tx, kms_error *err);
+int eth_tx_decode(const uint8_t *raw, size_t n, eth_tx *tx, eth_error *err);
 
 /* Recovers the sender's address of a signed tx. */
-int kms_tx_sender(const kms_tx *tx, uint8_t addr[20], kms_error *err);
+int eth_tx_sender(const eth_tx *tx, uint8_t addr[20], eth_error *err);
 
 #endif

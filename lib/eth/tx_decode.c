@@ -17,75 +17,75 @@ static const char *const TYPE2_FIELDS[] = {"chainId", "nonce", "maxPriorityFeePe
                                            "accessList", "yParity", "r", "s"};
 
 /* Reads the destination: 20 bytes, or empty for a contract creation. */
-static int get_to(const kms_rlp_item *it, kms_tx *tx, kms_error *err)
+static int get_to(const eth_rlp_item *it, eth_tx *tx, eth_error *err)
 {
     if (!it->is_list && it->len == 0) {
         tx->has_to = 0;
         return 0;
     }
     tx->has_to = 1;
-    return kms_rlp_get_fixed(it, tx->to, 20, err);
+    return eth_rlp_get_fixed(it, tx->to, 20, err);
 }
 
 /* Copies a byte-string item into buf. */
-static int get_bytes(const kms_rlp_item *it, kms_buf *buf, kms_error *err)
+static int get_bytes(const eth_rlp_item *it, eth_buf *buf, eth_error *err)
 {
     if (it->is_list)
-        return kms_fail(err, KMS_EINVAL, "expected bytes, found a list");
-    return kms_buf_append(buf, it->data, it->len, err);
+        return eth_fail(err, ETH_EINVAL, "expected bytes, found a list");
+    return eth_buf_append(buf, it->data, it->len, err);
 }
 
 /* Reads a 32-byte signature scalar stored as a minimal integer. */
-static int get_scalar(const kms_rlp_item *it, uint8_t out[32], kms_error *err)
+static int get_scalar(const eth_rlp_item *it, uint8_t out[32], eth_error *err)
 {
     u256 v;
-    int rc = kms_rlp_get_u256(it, &v, err);
+    int rc = eth_rlp_get_u256(it, &v, err);
     if (rc == 0)
         u256_to_be(&v, out);
     return rc;
 }
 
 /* Reads one access-list entry [address, [key, ...]] and appends it to tx. */
-static int get_access_entry(const kms_rlp_item *entry, kms_tx *tx, kms_error *err)
+static int get_access_entry(const eth_rlp_item *entry, eth_tx *tx, eth_error *err)
 {
-    kms_rlp_item parts[2], key;
+    eth_rlp_item parts[2], key;
     uint8_t addr[20];
-    int rc = kms_rlp_list_exact(entry, parts, 2, err);
+    int rc = eth_rlp_list_exact(entry, parts, 2, err);
     if (rc == 0)
-        rc = kms_rlp_get_fixed(&parts[0], addr, 20, err);
+        rc = eth_rlp_get_fixed(&parts[0], addr, 20, err);
     if (rc == 0)
-        rc = kms_tx_access_add(tx, addr, NULL, 0, err);
-    kms_rlp_iter it = {0};
+        rc = eth_tx_access_add(tx, addr, NULL, 0, err);
+    eth_rlp_iter it = {0};
     if (rc == 0)
-        rc = kms_rlp_iter_init(&it, &parts[1], err);
-    kms_access_entry *e = rc == 0 ? &tx->access_list[tx->access_len - 1] : NULL;
-    while (rc == 0 && (rc = kms_rlp_next(&it, &key, err)) == 1) {
+        rc = eth_rlp_iter_init(&it, &parts[1], err);
+    eth_access_entry *e = rc == 0 ? &tx->access_list[tx->access_len - 1] : NULL;
+    while (rc == 0 && (rc = eth_rlp_next(&it, &key, err)) == 1) {
         uint8_t(*keys)[32] = realloc(e->keys, (e->nkeys + 1) * 32);
         if (!keys)
-            return kms_fail(err, KMS_ENOMEM, "out of memory (storage keys)");
+            return eth_fail(err, ETH_ENOMEM, "out of memory (storage keys)");
         e->keys = keys;
-        rc = kms_rlp_get_fixed(&key, e->keys[e->nkeys], 32, err);
+        rc = eth_rlp_get_fixed(&key, e->keys[e->nkeys], 32, err);
         e->nkeys += rc == 0;
     }
     return rc < 0 ? rc : 0;
 }
 
 /* Reads the access list (a list of entries). */
-static int get_access_list(const kms_rlp_item *list, kms_tx *tx, kms_error *err)
+static int get_access_list(const eth_rlp_item *list, eth_tx *tx, eth_error *err)
 {
-    kms_rlp_iter it = {0};
-    kms_rlp_item entry;
-    int rc = kms_rlp_iter_init(&it, list, err);
-    while (rc == 0 && (rc = kms_rlp_next(&it, &entry, err)) == 1) {
+    eth_rlp_iter it = {0};
+    eth_rlp_item entry;
+    int rc = eth_rlp_iter_init(&it, list, err);
+    while (rc == 0 && (rc = eth_rlp_next(&it, &entry, err)) == 1) {
         rc = get_access_entry(&entry, tx, err);
         if (rc)
-            return kms_error_prefix(err, "entry %zu: ", it.index - 1);
+            return eth_error_prefix(err, "entry %zu: ", it.index - 1);
     }
     return rc < 0 ? rc : 0;
 }
 
 /* Splits legacy v into chain id and y parity (27/28 pre-EIP-155, else chainId*2+35+y). */
-static int split_legacy_v(uint64_t v, kms_tx *tx, kms_error *err)
+static int split_legacy_v(uint64_t v, eth_tx *tx, eth_error *err)
 {
     if (v == 27 || v == 28) {
         tx->has_chain_id = 0;
@@ -93,7 +93,7 @@ static int split_legacy_v(uint64_t v, kms_tx *tx, kms_error *err)
         return 0;
     }
     if (v < 35)
-        return kms_fail(err, KMS_EINVAL, "%llu is neither 27/28 nor an EIP-155 value (>= 35)",
+        return eth_fail(err, ETH_EINVAL, "%llu is neither 27/28 nor an EIP-155 value (>= 35)",
                         (unsigned long long)v);
     tx->has_chain_id = 1;
     tx->chain_id = (v - 35) / 2;
@@ -102,29 +102,29 @@ static int split_legacy_v(uint64_t v, kms_tx *tx, kms_error *err)
 }
 
 /* Reads a typed y parity (0 or 1). */
-static int get_parity(const kms_rlp_item *it, kms_tx *tx, kms_error *err)
+static int get_parity(const eth_rlp_item *it, eth_tx *tx, eth_error *err)
 {
     uint64_t y = 0;
-    int rc = kms_rlp_get_u64(it, &y, err);
+    int rc = eth_rlp_get_u64(it, &y, err);
     if (rc == 0 && y > 1)
-        return kms_fail(err, KMS_EINVAL, "y parity %llu is not 0 or 1", (unsigned long long)y);
+        return eth_fail(err, ETH_EINVAL, "y parity %llu is not 0 or 1", (unsigned long long)y);
     tx->sig.v = (uint8_t)y;
     return rc;
 }
 
 /* Reads field i of the legacy form. */
-static int legacy_field(size_t i, const kms_rlp_item *f, kms_tx *tx, kms_error *err)
+static int legacy_field(size_t i, const eth_rlp_item *f, eth_tx *tx, eth_error *err)
 {
     uint64_t v;
     switch (i) {
-    case 0: return kms_rlp_get_u64(f, &tx->nonce, err);
-    case 1: return kms_rlp_get_u256(f, &tx->gas_price, err);
-    case 2: return kms_rlp_get_u64(f, &tx->gas, err);
+    case 0: return eth_rlp_get_u64(f, &tx->nonce, err);
+    case 1: return eth_rlp_get_u256(f, &tx->gas_price, err);
+    case 2: return eth_rlp_get_u64(f, &tx->gas, err);
     case 3: return get_to(f, tx, err);
-    case 4: return kms_rlp_get_u256(f, &tx->value, err);
+    case 4: return eth_rlp_get_u256(f, &tx->value, err);
     case 5: return get_bytes(f, &tx->data, err);
     case 6: {
-        int rc = kms_rlp_get_u64(f, &v, err);
+        int rc = eth_rlp_get_u64(f, &v, err);
         return rc ? rc : split_legacy_v(v, tx, err);
     }
     case 7: return get_scalar(f, tx->sig.r, err);
@@ -133,16 +133,16 @@ static int legacy_field(size_t i, const kms_rlp_item *f, kms_tx *tx, kms_error *
 }
 
 /* Reads field i of the type-2 form. */
-static int type2_field(size_t i, const kms_rlp_item *f, kms_tx *tx, kms_error *err)
+static int type2_field(size_t i, const eth_rlp_item *f, eth_tx *tx, eth_error *err)
 {
     switch (i) {
-    case 0: return kms_rlp_get_u64(f, &tx->chain_id, err);
-    case 1: return kms_rlp_get_u64(f, &tx->nonce, err);
-    case 2: return kms_rlp_get_u256(f, &tx->max_priority_fee, err);
-    case 3: return kms_rlp_get_u256(f, &tx->max_fee, err);
-    case 4: return kms_rlp_get_u64(f, &tx->gas, err);
+    case 0: return eth_rlp_get_u64(f, &tx->chain_id, err);
+    case 1: return eth_rlp_get_u64(f, &tx->nonce, err);
+    case 2: return eth_rlp_get_u256(f, &tx->max_priority_fee, err);
+    case 3: return eth_rlp_get_u256(f, &tx->max_fee, err);
+    case 4: return eth_rlp_get_u64(f, &tx->gas, err);
     case 5: return get_to(f, tx, err);
-    case 6: return kms_rlp_get_u256(f, &tx->value, err);
+    case 6: return eth_rlp_get_u256(f, &tx->value, err);
     case 7: return get_bytes(f, &tx->data, err);
     case 8: return get_access_list(f, tx, err);
     case 9: return get_parity(f, tx, err);
@@ -152,62 +152,62 @@ static int type2_field(size_t i, const kms_rlp_item *f, kms_tx *tx, kms_error *e
 }
 
 /* Reads field i of the type-1 form (type 2 without the two fee fields, plus gasPrice). */
-static int type1_field(size_t i, const kms_rlp_item *f, kms_tx *tx, kms_error *err)
+static int type1_field(size_t i, const eth_rlp_item *f, eth_tx *tx, eth_error *err)
 {
     if (i < 2)
         return type2_field(i, f, tx, err);
     if (i == 2)
-        return kms_rlp_get_u256(f, &tx->gas_price, err);
+        return eth_rlp_get_u256(f, &tx->gas_price, err);
     return type2_field(i + 1, f, tx, err);
 }
 
-typedef int (*field_reader)(size_t, const kms_rlp_item *, kms_tx *, kms_error *);
+typedef int (*field_reader)(size_t, const eth_rlp_item *, eth_tx *, eth_error *);
 
 /* Decodes the field list at p[0..n) with the given reader and field names. */
 static int decode_fields(const uint8_t *p, size_t n, field_reader read,
-                         const char *const *names, size_t nfields, kms_tx *tx, kms_error *err)
+                         const char *const *names, size_t nfields, eth_tx *tx, eth_error *err)
 {
-    kms_rlp_item list, fields[12];
-    int rc = kms_rlp_decode(p, n, &list, err);
+    eth_rlp_item list, fields[12];
+    int rc = eth_rlp_decode(p, n, &list, err);
     if (rc == 0 && !list.is_list)
-        rc = kms_fail(err, KMS_EINVAL, "expected an RLP list of fields, found a byte string");
+        rc = eth_fail(err, ETH_EINVAL, "expected an RLP list of fields, found a byte string");
     if (rc == 0)
-        rc = kms_rlp_list_exact(&list, fields, nfields, err);
+        rc = eth_rlp_list_exact(&list, fields, nfields, err);
     for (size_t i = 0; rc == 0 && i < nfields; i++) {
         rc = read(i, &fields[i], tx, err);
         if (rc)
-            kms_error_prefix(err, "field %s: ", names[i]);
+            eth_error_prefix(err, "field %s: ", names[i]);
     }
     return rc;
 }
 
 /* Dispatches on the first byte: an RLP list is legacy, else an EIP-2718 type byte. */
-static int decode_any(const uint8_t *raw, size_t n, kms_tx *tx, kms_error *err)
+static int decode_any(const uint8_t *raw, size_t n, eth_tx *tx, eth_error *err)
 {
     if (n == 0)
-        return kms_fail(err, KMS_EINVAL, "empty transaction");
+        return eth_fail(err, ETH_EINVAL, "empty transaction");
     if (raw[0] >= 0xc0) {
-        tx->type = KMS_TX_LEGACY;
+        tx->type = ETH_TX_LEGACY;
         return decode_fields(raw, n, legacy_field, LEGACY_FIELDS, 9, tx, err);
     }
     tx->type = raw[0];
-    if (raw[0] == KMS_TX_DYNAMIC_FEE)
+    if (raw[0] == ETH_TX_DYNAMIC_FEE)
         return decode_fields(raw + 1, n - 1, type2_field, TYPE2_FIELDS, 12, tx, err);
-    if (raw[0] == KMS_TX_ACCESS_LIST)
+    if (raw[0] == ETH_TX_ACCESS_LIST)
         return decode_fields(raw + 1, n - 1, type1_field, TYPE1_FIELDS, 11, tx, err);
     if (raw[0] <= 0x7f)
-        return kms_fail(err, KMS_EUNSUP, "transaction type 0x%02x is not supported "
+        return eth_fail(err, ETH_EUNSUP, "transaction type 0x%02x is not supported "
                                          "(legacy, 0x01 and 0x02 are)", raw[0]);
-    return kms_fail(err, KMS_EINVAL, "first byte 0x%02x is neither a type nor an RLP list",
+    return eth_fail(err, ETH_EINVAL, "first byte 0x%02x is neither a type nor an RLP list",
                     raw[0]);
 }
 
-int kms_tx_decode(const uint8_t *raw, size_t n, kms_tx *tx, kms_error *err)
+int eth_tx_decode(const uint8_t *raw, size_t n, eth_tx *tx, eth_error *err)
 {
-    kms_tx_init(tx);
+    eth_tx_init(tx);
     int rc = decode_any(raw, n, tx, err);
     if (rc) {
-        kms_tx_free(tx);
+        eth_tx_free(tx);
         return rc;
     }
     tx->is_signed = 1;

@@ -95,10 +95,10 @@ static void shl1(u256 *a)
     a->w[0] <<= 1;
 }
 
-int u256_divmod(u256 *q, u256 *rem, const u256 *a, const u256 *b, kms_error *err)
+int u256_divmod(u256 *q, u256 *rem, const u256 *a, const u256 *b, eth_error *err)
 {
     if (u256_is_zero(b))
-        return kms_fail(err, KMS_EINVAL, "division by zero");
+        return eth_fail(err, ETH_EINVAL, "division by zero");
     u256 quo = u256_from_u64(0), r = u256_from_u64(0);
     for (int bit = (int)u256_bits(a) - 1; bit >= 0; bit--) {
         shl1(&r);
@@ -146,25 +146,25 @@ static int mul_add_small(u256 *a, uint64_t m, uint64_t add)
     return carry != 0;
 }
 
-static int parse_digits(const char *s, size_t n, unsigned base, u256 *r, kms_error *err)
+static int parse_digits(const char *s, size_t n, unsigned base, u256 *r, eth_error *err)
 {
     u256 v = u256_from_u64(0);
     if (n == 0)
-        return kms_fail(err, KMS_EINVAL, "empty number");
+        return eth_fail(err, ETH_EINVAL, "empty number");
     for (size_t i = 0; i < n; i++) {
-        int d = base == 16 ? kms_hex_digit(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
+        int d = base == 16 ? eth_hex_digit(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
         if (d < 0)
-            return kms_fail(err, KMS_EINVAL, "invalid %s digit '%c' in '%.*s'",
+            return eth_fail(err, ETH_EINVAL, "invalid %s digit '%c' in '%.*s'",
                             base == 16 ? "hex" : "decimal", s[i], (int)(n > 80 ? 80 : n), s);
         if (mul_add_small(&v, base, (uint64_t)d))
-            return kms_fail(err, KMS_ERANGE, "number '%.*s%s' does not fit in 256 bits",
+            return eth_fail(err, ETH_ERANGE, "number '%.*s%s' does not fit in 256 bits",
                             (int)(n > 80 ? 80 : n), s, n > 80 ? "..." : "");
     }
     *r = v;
     return 0;
 }
 
-int u256_parse(const char *s, size_t n, u256 *r, kms_error *err)
+int u256_parse(const char *s, size_t n, u256 *r, eth_error *err)
 {
     if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
         return parse_digits(s + 2, n - 2, 16, r, err);
@@ -198,25 +198,25 @@ void u256_to_hex(const u256 *a, char out[67])
     out[2 + nd] = '\0';
 }
 
-int u256_parse_units(const char *s, unsigned decimals, u256 *r, kms_error *err)
+int u256_parse_units(const char *s, unsigned decimals, u256 *r, eth_error *err)
 {
     if (decimals > U256_MAX_DECIMALS)
-        return kms_fail(err, KMS_ERANGE, "%u decimals is more than the %u a 256-bit amount can have",
+        return eth_fail(err, ETH_ERANGE, "%u decimals is more than the %u a 256-bit amount can have",
                         decimals, U256_MAX_DECIMALS);
     const char *dot = strchr(s, '.');
     size_t ilen = dot ? (size_t)(dot - s) : strlen(s);
     size_t flen = dot ? strlen(dot + 1) : 0;
     if (ilen == 0 && flen == 0)
-        return kms_fail(err, KMS_EINVAL, "empty amount '%s'", s);
+        return eth_fail(err, ETH_EINVAL, "empty amount '%s'", s);
     if (flen > decimals)
-        return kms_fail(err, KMS_EINVAL, "amount '%s' has more than %u decimal places", s, decimals);
+        return eth_fail(err, ETH_EINVAL, "amount '%s' has more than %u decimal places", s, decimals);
     u256 v = u256_from_u64(0);
     for (size_t i = 0; i < ilen + decimals; i++) {
         char c = i < ilen ? s[i] : (i - ilen < flen ? dot[1 + i - ilen] : '0');
         if (c < '0' || c > '9')
-            return kms_fail(err, KMS_EINVAL, "invalid character '%c' in amount '%s'", c, s);
+            return eth_fail(err, ETH_EINVAL, "invalid character '%c' in amount '%s'", c, s);
         if (mul_add_small(&v, 10, (uint64_t)(c - '0')))
-            return kms_fail(err, KMS_ERANGE, "amount '%s' does not fit in 256 bits", s);
+            return eth_fail(err, ETH_ERANGE, "amount '%s' does not fit in 256 bits", s);
     }
     *r = v;
     return 0;
@@ -226,7 +226,7 @@ int u256_format_units(const u256 *a, unsigned decimals, char out[U256_DEC_MAX + 
 {
     out[0] = '\0';
     if (decimals > U256_MAX_DECIMALS)
-        return -KMS_ERANGE;
+        return -ETH_ERANGE;
     char dec[U256_DEC_MAX];
     u256_to_dec(a, dec);
     size_t n = strlen(dec), o = 0;

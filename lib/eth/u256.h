@@ -1,6 +1,6 @@
 /* u256.h: unsigned 256-bit integers (four little-endian 64-bit limbs), parsing and formatting. */
-#ifndef KMS_ETH_U256_H
-#define KMS_ETH_U256_H
+#ifndef ETH_U256_H
+#define ETH_U256_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -38,8 +38,8 @@ int u256_sub(u256 *r, const u256 *a, const u256 *b);
 /* r = a * b; returns 1 on overflow (r keeps the low 256 bits). */
 int u256_mul(u256 *r, const u256 *a, const u256 *b);
 
-/* q = a / b, rem = a % b (either may be NULL); returns -KMS_EINVAL on b == 0. */
-int u256_divmod(u256 *q, u256 *rem, const u256 *a, const u256 *b, kms_error *err);
+/* q = a / b, rem = a % b (either may be NULL); returns -ETH_EINVAL on b == 0. */
+int u256_divmod(u256 *q, u256 *rem, const u256 *a, const u256 *b, eth_error *err);
 
 /* r = ~a + 1 (two's complement negation). */
 u256 u256_neg(const u256 *a);
@@ -48,7 +48,7 @@ u256 u256_neg(const u256 *a);
 unsigned u256_bits(const u256 *a);
 
 /* Parses decimal digits or 0x hex (n chars) into r; fails on empty, bad digit or overflow. */
-int u256_parse(const char *s, size_t n, u256 *r, kms_error *err);
+int u256_parse(const char *s, size_t n, u256 *r, eth_error *err);
 
 /* Writes the decimal form to out (U256_DEC_MAX bytes). */
 void u256_to_dec(const u256 *a, char out[U256_DEC_MAX]);
@@ -61,11 +61,11 @@ void u256_to_hex(const u256 *a, char out[67]);
 #define U256_MAX_DECIMALS 77u
 
 /* Parses a decimal amount like "1.5" scaled by 10^decimals ("1.5" ether -> wei); rejects excess
- * digits, and decimals above U256_MAX_DECIMALS with -KMS_ERANGE. */
-int u256_parse_units(const char *s, unsigned decimals, u256 *r, kms_error *err);
+ * digits, and decimals above U256_MAX_DECIMALS with -ETH_ERANGE. */
+int u256_parse_units(const char *s, unsigned decimals, u256 *r, eth_error *err);
 
 /* Formats a scaled by 10^decimals as a decimal with trailing zeros trimmed ("1.5", "2"); returns
- * 0, or -KMS_ERANGE with out = "" if decimals exceeds U256_MAX_DECIMALS (the text would not fit). */
+ * 0, or -ETH_ERANGE with out = "" if decimals exceeds U256_MAX_DECIMALS (the text would not fit). */
 int u256_format_units(const u256 *a, unsigned decimals, char out[U256_DEC_MAX + 2]);
 
 #endif

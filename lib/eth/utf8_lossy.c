@@ -25,7 +25,7 @@ static int lead_info(uint8_t b, uint8_t *lo, uint8_t *hi)
     return -1;
 }
 
-uint32_t kms_utf8_next(const uint8_t *s, size_t n, size_t *i)
+uint32_t eth_utf8_next(const uint8_t *s, size_t n, size_t *i)
 {
     uint8_t b = s[(*i)++], lo, hi;
     if (b < 0x80)
@@ -46,7 +46,7 @@ uint32_t kms_utf8_next(const uint8_t *s, size_t n, size_t *i)
     return cp;
 }
 
-size_t kms_utf8_put(uint32_t cp, uint8_t out[4])
+size_t eth_utf8_put(uint32_t cp, uint8_t out[4])
 {
     if (cp < 0x80) {
         out[0] = (uint8_t)cp;
@@ -70,18 +70,18 @@ size_t kms_utf8_put(uint32_t cp, uint8_t out[4])
     return 4;
 }
 
-int kms_unicode_escaped(uint32_t cp)
+int eth_unicode_escaped(uint32_t cp)
 {
     if (cp < 0x20 || cp == 0x7F)
         return 1;
     if (cp < 0x80)
         return 0;
-    size_t lo = 0, hi = sizeof KMS_UNICODE_ESCAPED / sizeof KMS_UNICODE_ESCAPED[0];
+    size_t lo = 0, hi = sizeof ETH_UNICODE_ESCAPED / sizeof ETH_UNICODE_ESCAPED[0];
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (cp < KMS_UNICODE_ESCAPED[mid][0])
+        if (cp < ETH_UNICODE_ESCAPED[mid][0])
             hi = mid;
-        else if (cp > KMS_UNICODE_ESCAPED[mid][1])
+        else if (cp > ETH_UNICODE_ESCAPED[mid][1])
             lo = mid + 1;
         else
             return 1;

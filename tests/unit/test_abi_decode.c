@@ -13,34 +13,34 @@
 #include "eth/hex.h"
 
 /* Decodes hex data as the tuple type text and returns the cast text of each value joined by '|'. */
-static char *decode_text(const char *types, const char *hex, kms_error *e)
+static char *decode_text(const char *types, const char *hex, eth_error *e)
 {
-    kms_abi_type *t = NULL;
-    kms_buf d = {0}, out = {0};
-    kms_abi_value v;
+    eth_abi_type *t = NULL;
+    eth_buf d = {0}, out = {0};
+    eth_abi_value v;
     char *res = NULL;
-    if (kms_abi_type_parse(types, &t, e) == 0 && kms_hex_decode(hex, strlen(hex), &d, e) == 0 &&
-        kms_abi_decode(t, d.data, d.len, &v, e) == 0) {
+    if (eth_abi_type_parse(types, &t, e) == 0 && eth_hex_decode(hex, strlen(hex), &d, e) == 0 &&
+        eth_abi_decode(t, d.data, d.len, &v, e) == 0) {
         int ok = 1;
         for (size_t i = 0; ok && i < v.nitems; i++) {
-            if (i > 0 && kms_buf_append(&out, "|", 1, e) != 0)
+            if (i > 0 && eth_buf_append(&out, "|", 1, e) != 0)
                 ok = 0;
-            if (ok && kms_abi_format(&v.items[i], &out, e) != 0)
+            if (ok && eth_abi_format(&v.items[i], &out, e) != 0)
                 ok = 0;
         }
-        if (ok && kms_buf_append(&out, "", 1, e) == 0)
+        if (ok && eth_buf_append(&out, "", 1, e) == 0)
             res = strdup((const char *)out.data);
-        kms_abi_value_clear(&v);
+        eth_abi_value_clear(&v);
     }
-    kms_buf_free(&d);
-    kms_buf_free(&out);
-    kms_abi_type_free(t);
+    eth_buf_free(&d);
+    eth_buf_free(&out);
+    eth_abi_type_free(t);
     return res;
 }
 
 static void assert_decodes(const char *types, const char *hex, const char *want)
 {
-    kms_error e = {0};
+    eth_error e = {0};
     char *got = decode_text(types, hex, &e);
     if (!got)
         fail_msg("decode failed: %s", e.msg);
@@ -50,7 +50,7 @@ static void assert_decodes(const char *types, const char *hex, const char *want)
 
 static void assert_rejects(const char *types, const char *hex)
 {
-    kms_error e = {0};
+    eth_error e = {0};
     char *got = decode_text(types, hex, &e);
     if (got)
         fail_msg("expected failure, got %s", got);
@@ -137,7 +137,7 @@ static void test_malicious_offsets(void **state)
         }
     }
     hex[words * 64] = '\0';
-    kms_error e = {0};
+    eth_error e = {0};
     char *got = decode_text("(uint8[][][][][])", hex, &e);
     if (got)
         fail_msg("aliased offsets decoded to %zu chars", strlen(got));

@@ -13,25 +13,25 @@
 #include "eth/abi_sig.h"
 
 /* calldata of sig with args, as hex; returns NULL and fills e on failure. */
-static char *calldata(const char *sigtext, char *const *args, size_t n, kms_error *e)
+static char *calldata(const char *sigtext, char *const *args, size_t n, eth_error *e)
 {
-    kms_abi_sig sig;
-    if (kms_abi_sig_parse(sigtext, false, &sig, e) != 0)
+    eth_abi_sig sig;
+    if (eth_abi_sig_parse(sigtext, false, &sig, e) != 0)
         return NULL;
-    kms_buf b = {0};
+    eth_buf b = {0};
     uint8_t sel[4];
     char *hex = NULL;
-    if (kms_abi_selector(&sig, sel, e) == 0 && kms_buf_append(&b, sel, 4, e) == 0 &&
-        kms_abi_encode_args(sig.inputs, args, n, &b, e) == 0)
-        hex = kms_hex_encode_alloc(b.data, b.len);
-    kms_buf_free(&b);
-    kms_abi_sig_free(&sig);
+    if (eth_abi_selector(&sig, sel, e) == 0 && eth_buf_append(&b, sel, 4, e) == 0 &&
+        eth_abi_encode_args(sig.inputs, args, n, &b, e) == 0)
+        hex = eth_hex_encode_alloc(b.data, b.len);
+    eth_buf_free(&b);
+    eth_abi_sig_free(&sig);
     return hex;
 }
 
 static void assert_calldata(const char *sig, char *const *args, size_t n, const char *want)
 {
-    kms_error e = {0};
+    eth_error e = {0};
     char *got = calldata(sig, args, n, &e);
     assert_non_null(got);
     assert_string_equal(got, want);
@@ -76,18 +76,18 @@ static void test_spec_dynamic(void **state)
 }
 
 /* The single 32-byte word text of type t for value text v (or NULL on error). */
-static int word_of(const char *type, const char *v, uint8_t out[32], kms_error *e)
+static int word_of(const char *type, const char *v, uint8_t out[32], eth_error *e)
 {
-    kms_abi_type *t = NULL;
-    kms_abi_value val;
-    int rc = kms_abi_type_parse(type, &t, e);
+    eth_abi_type *t = NULL;
+    eth_abi_value val;
+    int rc = eth_abi_type_parse(type, &t, e);
     if (rc == 0)
-        rc = kms_abi_coerce(t, v, &val, e);
+        rc = eth_abi_coerce(t, v, &val, e);
     if (rc == 0) {
         memcpy(out, val.word, 32);
-        kms_abi_value_clear(&val);
+        eth_abi_value_clear(&val);
     }
-    kms_abi_type_free(t);
+    eth_abi_type_free(t);
     return rc;
 }
 
@@ -103,7 +103,7 @@ static void test_numbers(void **state)
 {
     (void)state;
     uint8_t w[32];
-    kms_error e = {0};
+    eth_error e = {0};
     assert_int_equal(word_of("uint256", "1 ether", w, &e), 0);
     assert_int_equal(low64(w), 1000000000000000000ull);
     assert_int_equal(word_of("uint256", "1.5gwei", w, &e), 0);
@@ -122,9 +122,9 @@ static void test_numbers(void **state)
     assert_int_equal(word_of("int256", "-1", w, &e), 0);
     for (int i = 0; i < 32; i++)
         assert_int_equal(w[i], 0xff);
-    assert_int_equal(word_of("uint8", "256", w, &e), -KMS_ERANGE);
-    assert_int_equal(word_of("int8", "128", w, &e), -KMS_ERANGE);
-    assert_int_equal(word_of("int8", "-129", w, &e), -KMS_ERANGE);
+    assert_int_equal(word_of("uint8", "256", w, &e), -ETH_ERANGE);
+    assert_int_equal(word_of("int8", "128", w, &e), -ETH_ERANGE);
+    assert_int_equal(word_of("int8", "-129", w, &e), -ETH_ERANGE);
     assert_true(word_of("uint256", "1.5", w, &e) < 0);
     assert_true(word_of("uint256", "-1", w, &e) < 0);
     assert_true(word_of("uint256", " 5", w, &e) < 0);
@@ -138,7 +138,7 @@ static void test_hex_values(void **state)
 {
     (void)state;
     uint8_t w[32];
-    kms_error e = {0};
+    eth_error e = {0};
     assert_int_equal(word_of("address", "0xD8da6bf26964af9d7eed9e03e53415d37aa96045", w, &e), 0);
     assert_int_equal(w[12], 0xd8);
     assert_true(word_of("address", "0x1234", w, &e) < 0);
@@ -153,28 +153,28 @@ static void test_hex_values(void **state)
 static void test_strings_lists(void **state)
 {
     (void)state;
-    kms_abi_type *t = NULL;
-    kms_abi_value v;
-    kms_error e = {0};
-    assert_int_equal(kms_abi_type_parse("(string,string[],uint8[2])", &t, &e), 0);
-    assert_int_equal(kms_abi_coerce(t, "( a b , [\"x,y\", z ,], [1, 2])", &v, &e), 0);
+    eth_abi_type *t = NULL;
+    eth_abi_value v;
+    eth_error e = {0};
+    assert_int_equal(eth_abi_type_parse("(string,string[],uint8[2])", &t, &e), 0);
+    assert_int_equal(eth_abi_coerce(t, "( a b , [\"x,y\", z ,], [1, 2])", &v, &e), 0);
     assert_int_equal(v.items[0].len, 3); /* leading spaces skipped, trailing trimmed */
     assert_memory_equal(v.items[0].data, "a b", 3);
     assert_int_equal(v.items[1].nitems, 2);
     assert_memory_equal(v.items[1].items[0].data, "x,y", 3);
     assert_int_equal(v.items[1].items[1].len, 1);
-    kms_abi_value_clear(&v);
-    assert_true(kms_abi_coerce(t, "(a,[b],[1])", &v, &e) < 0);
+    eth_abi_value_clear(&v);
+    assert_true(eth_abi_coerce(t, "(a,[b],[1])", &v, &e) < 0);
     assert_non_null(strstr(e.msg, "expected 2 elements"));
-    assert_true(kms_abi_coerce(t, "(a,[\"b],[1,2])", &v, &e) < 0);
-    assert_true(kms_abi_coerce(t, "(a,[b],[1,2]", &v, &e) < 0);
-    kms_abi_type_free(t);
+    assert_true(eth_abi_coerce(t, "(a,[\"b],[1,2])", &v, &e) < 0);
+    assert_true(eth_abi_coerce(t, "(a,[b],[1,2]", &v, &e) < 0);
+    eth_abi_type_free(t);
 }
 
 static void test_arg_errors(void **state)
 {
     (void)state;
-    kms_error e = {0};
+    eth_error e = {0};
     char *a[] = {"1", "300"};
     assert_null(calldata("f(uint8,uint8)", a, 2, &e));
     assert_non_null(strstr(e.msg, "argument 2 (uint8) '300'"));
@@ -189,14 +189,14 @@ static void test_split(void **state)
 {
     (void)state;
     size_t st[8], ln[8];
-    kms_error e = {0};
+    eth_error e = {0};
     const char *s = "1,(2,3),[4,\"a,b\"],x";
-    assert_int_equal(kms_abi_split(s, st, ln, 8, &e), 4);
+    assert_int_equal(eth_abi_split(s, st, ln, 8, &e), 4);
     assert_int_equal(st[1], 2);
     assert_int_equal(ln[1], 5);
     assert_int_equal(ln[2], 9);
-    assert_true(kms_abi_split("(1,2", st, ln, 8, &e) < 0);
-    assert_true(kms_abi_split("1)", st, ln, 8, &e) < 0);
+    assert_true(eth_abi_split("(1,2", st, ln, 8, &e) < 0);
+    assert_true(eth_abi_split("1)", st, ln, 8, &e) < 0);
 }
 
 int main(void)

@@ -11,14 +11,14 @@
 
 static void assert_revert(const char *hex, const char *const *sigs, size_t n, const char *want)
 {
-    kms_buf d = {0}, out = {0};
-    kms_error e = {0};
-    assert_int_equal(kms_hex_decode(hex, strlen(hex), &d, &e), 0);
-    if (kms_abi_decode_revert(d.data, d.len, sigs, n, &out, &e) != 0)
+    eth_buf d = {0}, out = {0};
+    eth_error e = {0};
+    assert_int_equal(eth_hex_decode(hex, strlen(hex), &d, &e), 0);
+    if (eth_abi_decode_revert(d.data, d.len, sigs, n, &out, &e) != 0)
         fail_msg("revert decode failed: %s", e.msg);
     assert_string_equal((const char *)out.data, want);
-    kms_buf_free(&d);
-    kms_buf_free(&out);
+    eth_buf_free(&d);
+    eth_buf_free(&out);
 }
 
 #define W0 "00000000000000000000000000000000000000000000000000000000000000"
@@ -36,8 +36,8 @@ static void test_panic(void **state)
     assert_revert("0x4e487b71" W0 "11", NULL, 0, "Panic(0x11): arithmetic underflow or overflow");
     assert_revert("0x4e487b71" W0 "32", NULL, 0, "Panic(0x32): array index out of bounds");
     assert_revert("0x4e487b71" W0 "99", NULL, 0, "Panic(0x99): unknown panic code");
-    assert_string_equal(kms_abi_panic_meaning(0x12), "division or modulo by zero");
-    assert_null(kms_abi_panic_meaning(0x77));
+    assert_string_equal(eth_abi_panic_meaning(0x12), "division or modulo by zero");
+    assert_null(eth_abi_panic_meaning(0x77));
 }
 
 static void test_custom(void **state)
@@ -57,16 +57,16 @@ static void test_unknown_and_bad(void **state)
     (void)state;
     assert_revert("0xdeadbeef", NULL, 0, "unknown error 0xdeadbeef (4 bytes)");
     assert_revert("0x", NULL, 0, "(empty revert data)");
-    kms_buf out = {0};
-    kms_error e = {0};
+    eth_buf out = {0};
+    eth_error e = {0};
     const uint8_t shortd[2] = {1, 2};
-    assert_true(kms_abi_decode_revert(shortd, 2, NULL, 0, &out, &e) < 0);
+    assert_true(eth_abi_decode_revert(shortd, 2, NULL, 0, &out, &e) < 0);
     const uint8_t trunc[6] = {0x08, 0xc3, 0x79, 0xa0, 0, 0};
-    assert_true(kms_abi_decode_revert(trunc, 6, NULL, 0, &out, &e) < 0);
+    assert_true(eth_abi_decode_revert(trunc, 6, NULL, 0, &out, &e) < 0);
     const char *bad[] = {"Foo(uint7)"};
     const uint8_t any[4] = {1, 2, 3, 4};
-    assert_true(kms_abi_decode_revert(any, 4, bad, 1, &out, &e) < 0);
-    kms_buf_free(&out);
+    assert_true(eth_abi_decode_revert(any, 4, bad, 1, &out, &e) < 0);
+    eth_buf_free(&out);
 }
 
 int main(void)

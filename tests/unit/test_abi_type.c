@@ -13,22 +13,22 @@
 
 static void assert_canon(const char *text, const char *want)
 {
-    kms_abi_type *t = NULL;
-    kms_error e = {0};
-    assert_int_equal(kms_abi_type_parse(text, &t, &e), 0);
+    eth_abi_type *t = NULL;
+    eth_error e = {0};
+    assert_int_equal(eth_abi_type_parse(text, &t, &e), 0);
     char buf[512];
     size_t used = 0;
     buf[0] = '\0';
-    assert_int_equal(kms_abi_type_canonical(t, buf, sizeof buf, &used), 0);
+    assert_int_equal(eth_abi_type_canonical(t, buf, sizeof buf, &used), 0);
     assert_string_equal(buf, want);
-    kms_abi_type_free(t);
+    eth_abi_type_free(t);
 }
 
 static void assert_type_error(const char *text, const char *needle)
 {
-    kms_abi_type *t = NULL;
-    kms_error e = {0};
-    assert_true(kms_abi_type_parse(text, &t, &e) < 0);
+    eth_abi_type *t = NULL;
+    eth_error e = {0};
+    assert_true(eth_abi_type_parse(text, &t, &e) < 0);
     assert_null(t);
     assert_non_null(strstr(e.msg, needle));
 }
@@ -50,16 +50,16 @@ static void test_canonical(void **state)
 static void test_dynamic_and_sizes(void **state)
 {
     (void)state;
-    kms_abi_type *t = NULL;
-    kms_error e = {0};
-    assert_int_equal(kms_abi_type_parse("(uint8,bytes3[2])", &t, &e), 0);
-    assert_false(kms_abi_type_is_dynamic(t));
-    assert_int_equal(kms_abi_type_head_size(t), 96);
-    kms_abi_type_free(t);
-    assert_int_equal(kms_abi_type_parse("(uint8,string)[2]", &t, &e), 0);
-    assert_true(kms_abi_type_is_dynamic(t));
-    assert_int_equal(kms_abi_type_head_size(t), 32);
-    kms_abi_type_free(t);
+    eth_abi_type *t = NULL;
+    eth_error e = {0};
+    assert_int_equal(eth_abi_type_parse("(uint8,bytes3[2])", &t, &e), 0);
+    assert_false(eth_abi_type_is_dynamic(t));
+    assert_int_equal(eth_abi_type_head_size(t), 96);
+    eth_abi_type_free(t);
+    assert_int_equal(eth_abi_type_parse("(uint8,string)[2]", &t, &e), 0);
+    assert_true(eth_abi_type_is_dynamic(t));
+    assert_int_equal(eth_abi_type_head_size(t), 32);
+    eth_abi_type_free(t);
 }
 
 static void test_type_errors(void **state)
@@ -85,8 +85,8 @@ static void test_type_errors(void **state)
 static void assert_selector(const char *sig, uint32_t want)
 {
     uint8_t sel[4];
-    kms_error e = {0};
-    assert_int_equal(kms_abi_selector_of(sig, sel, &e), 0);
+    eth_error e = {0};
+    assert_int_equal(eth_abi_selector_of(sig, sel, &e), 0);
     uint32_t got = (uint32_t)sel[0] << 24 | (uint32_t)sel[1] << 16 | (uint32_t)sel[2] << 8 | sel[3];
     assert_int_equal(got, want);
 }
@@ -112,8 +112,8 @@ static void test_event_topic(void **state)
 {
     (void)state;
     uint8_t t[32];
-    kms_error e = {0};
-    assert_int_equal(kms_abi_event_topic("event Transfer(address indexed from, address indexed to, uint256 value)", t, &e), 0);
+    eth_error e = {0};
+    assert_int_equal(eth_abi_event_topic("event Transfer(address indexed from, address indexed to, uint256 value)", t, &e), 0);
     assert_memory_equal(t, "\xdd\xf2\x52\xad\x1b\xe2\xc8\x9b\x69\xc2\xb0\x68\xfc\x37\x8d\xaa\x95\x2b\xa7\xf1"
                            "\x63\xc4\xa1\x16\x28\xf5\x5a\x4d\xf5\x23\xb3\xef", 32);
 }
@@ -121,22 +121,22 @@ static void test_event_topic(void **state)
 static void test_sig_parse(void **state)
 {
     (void)state;
-    kms_abi_sig s;
-    kms_error e = {0};
-    assert_int_equal(kms_abi_sig_parse("balanceOf(address who)(uint256 bal)", false, &s, &e), 0);
+    eth_abi_sig s;
+    eth_error e = {0};
+    assert_int_equal(eth_abi_sig_parse("balanceOf(address who)(uint256 bal)", false, &s, &e), 0);
     assert_string_equal(s.name, "balanceOf");
     assert_int_equal(s.inputs->nfields, 1);
     assert_int_equal(s.outputs->nfields, 1);
-    assert_int_equal(s.outputs->fields[0]->kind, KMS_ABI_UINT);
-    kms_abi_sig_free(&s);
-    assert_true(kms_abi_sig_parse("f(uint7)", false, &s, &e) < 0);
+    assert_int_equal(s.outputs->fields[0]->kind, ETH_ABI_UINT);
+    eth_abi_sig_free(&s);
+    assert_true(eth_abi_sig_parse("f(uint7)", false, &s, &e) < 0);
     assert_non_null(strstr(e.msg, "unknown type 'uint7'"));
-    assert_true(kms_abi_sig_parse("f(uint256", false, &s, &e) < 0);
+    assert_true(eth_abi_sig_parse("f(uint256", false, &s, &e) < 0);
     assert_non_null(strstr(e.msg, "unbalanced"));
-    assert_true(kms_abi_sig_parse("f", false, &s, &e) < 0);
-    assert_true(kms_abi_sig_parse("f(uint256) xyz", false, &s, &e) < 0);
-    assert_true(kms_abi_sig_parse("", true, &s, &e) < 0);
-    assert_true(kms_abi_sig_parse("1f(uint8)", true, &s, &e) < 0);
+    assert_true(eth_abi_sig_parse("f", false, &s, &e) < 0);
+    assert_true(eth_abi_sig_parse("f(uint256) xyz", false, &s, &e) < 0);
+    assert_true(eth_abi_sig_parse("", true, &s, &e) < 0);
+    assert_true(eth_abi_sig_parse("1f(uint8)", true, &s, &e) < 0);
 }
 
 int main(void)

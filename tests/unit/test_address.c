@@ -24,9 +24,9 @@ static void test_eip55_vectors(void **state)
     for (size_t i = 0; i < sizeof EIP55 / sizeof EIP55[0]; i++) {
         uint8_t addr[20];
         char out[43];
-        kms_error e;
-        assert_int_equal(kms_address_parse(EIP55[i], addr, 1, &e), 0);
-        kms_address_checksum(addr, out);
+        eth_error e;
+        assert_int_equal(eth_address_parse(EIP55[i], addr, 1, &e), 0);
+        eth_address_checksum(addr, out);
         assert_string_equal(out, EIP55[i]);
     }
 }
@@ -36,11 +36,11 @@ static void test_eip1191(void **state)
     (void)state;
     uint8_t addr[20];
     char out[43];
-    kms_error e;
-    assert_int_equal(kms_address_parse("5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", addr, 1, &e), 0);
-    kms_address_checksum_chain(addr, 30, out); /* RSK mainnet, as in EIP-1191 */
+    eth_error e;
+    assert_int_equal(eth_address_parse("5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", addr, 1, &e), 0);
+    eth_address_checksum_chain(addr, 30, out); /* RSK mainnet, as in EIP-1191 */
     assert_string_equal(out, "0x5aaEB6053f3e94c9b9a09f33669435E7ef1bEAeD");
-    kms_address_checksum_chain(addr, 1, out); /* cross-checked with cast */
+    eth_address_checksum_chain(addr, 1, out); /* cross-checked with cast */
     assert_string_equal(out, "0x5aaeB6053f3E94C9b9A09f33669435e7Ef1bEAed");
 }
 
@@ -48,26 +48,26 @@ static void test_parse(void **state)
 {
     (void)state;
     uint8_t addr[20], want[20];
-    kms_error e;
-    assert_int_equal(kms_hex_decode_fixed("5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", want, 20, &e),
+    eth_error e;
+    assert_int_equal(eth_hex_decode_fixed("5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", want, 20, &e),
                      0);
     /* wrong checksum: the last letter's case flipped */
     const char *bad = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD";
-    assert_int_equal(kms_address_parse(bad, addr, 1, &e), -KMS_EINVAL);
+    assert_int_equal(eth_address_parse(bad, addr, 1, &e), -ETH_EINVAL);
     assert_non_null(strstr(e.msg, "checksum"));
     assert_non_null(strstr(e.msg, "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"));
-    assert_int_equal(kms_address_parse(bad, addr, 0, &e), 0);
+    assert_int_equal(eth_address_parse(bad, addr, 0, &e), 0);
     assert_memory_equal(addr, want, 20);
-    assert_int_equal(kms_address_parse("5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED", addr, 1, &e), 0);
+    assert_int_equal(eth_address_parse("5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED", addr, 1, &e), 0);
     assert_memory_equal(addr, want, 20);
-    assert_int_equal(kms_address_parse("0x5aaeb6053f3e94c9b9a09f33669435e7ef1bea", addr, 0, &e),
-                     -KMS_EINVAL);
+    assert_int_equal(eth_address_parse("0x5aaeb6053f3e94c9b9a09f33669435e7ef1bea", addr, 0, &e),
+                     -ETH_EINVAL);
     assert_non_null(strstr(e.msg, "38"));
-    assert_int_equal(kms_address_parse("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaeg", addr, 0, &e),
-                     -KMS_EINVAL);
+    assert_int_equal(eth_address_parse("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaeg", addr, 0, &e),
+                     -ETH_EINVAL);
     assert_non_null(strstr(e.msg, "'g'"));
-    assert_int_equal(kms_address_parse("", addr, 0, &e), -KMS_EINVAL);
-    assert_int_equal(kms_address_parse("0x", addr, 0, &e), -KMS_EINVAL);
+    assert_int_equal(eth_address_parse("", addr, 0, &e), -ETH_EINVAL);
+    assert_int_equal(eth_address_parse("0x", addr, 0, &e), -ETH_EINVAL);
 }
 
 int main(void)

@@ -14,8 +14,8 @@ static void assert_hash(const uint8_t *p, size_t n, const char *want)
 {
     uint8_t d[32];
     char hex[67];
-    kms_keccak256(p, n, d);
-    kms_hex_encode(d, 32, hex);
+    eth_keccak256(p, n, d);
+    eth_hex_encode(d, 32, hex);
     assert_string_equal(hex, want);
 }
 

@@ -14,8 +14,8 @@ static void assert_digest(const uint8_t *p, size_t n, const char *hex)
 {
     uint8_t d[32];
     char out[67];
-    kms_keccak256(p, n, d);
-    kms_hex_encode(d, 32, out);
+    eth_keccak256(p, n, d);
+    eth_hex_encode(d, 32, out);
     assert_string_equal(out, hex);
 }
 
@@ -62,16 +62,16 @@ static void test_incremental(void **state)
     uint8_t data[1000], one[32], inc[32];
     for (size_t i = 0; i < sizeof data; i++)
         data[i] = (uint8_t)(i * 7 + 3);
-    kms_keccak256(data, sizeof data, one);
+    eth_keccak256(data, sizeof data, one);
     static const size_t steps[] = {1, 7, 135, 136, 137, 300};
     for (size_t s = 0; s < sizeof steps / sizeof steps[0]; s++) {
-        kms_keccak k;
-        kms_keccak_init(&k);
+        eth_keccak k;
+        eth_keccak_init(&k);
         for (size_t off = 0; off < sizeof data; off += steps[s]) {
             size_t n = sizeof data - off < steps[s] ? sizeof data - off : steps[s];
-            kms_keccak_update(&k, data + off, n);
+            eth_keccak_update(&k, data + off, n);
         }
-        kms_keccak_final(&k, inc);
+        eth_keccak_final(&k, inc);
         assert_memory_equal(one, inc, 32);
     }
 }

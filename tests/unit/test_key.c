@@ -13,8 +13,8 @@
 /* Decodes fixed-size hex or fails the test. */
 static void unhex(const char *s, uint8_t *out, size_t n)
 {
-    kms_error e;
-    assert_int_equal(kms_hex_decode_fixed(s, out, n, &e), 0);
+    eth_error e;
+    assert_int_equal(eth_hex_decode_fixed(s, out, n, &e), 0);
 }
 
 /* Asserts that addr equals the given hex. */
@@ -29,29 +29,29 @@ static void test_key_range(void **state)
 {
     (void)state;
     uint8_t k[32] = {0};
-    assert_false(kms_key_valid(k));
+    assert_false(eth_key_valid(k));
     unhex("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", k, 32); /* n */
-    assert_false(kms_key_valid(k));
+    assert_false(eth_key_valid(k));
     memset(k, 0xff, 32);
-    assert_false(kms_key_valid(k));
+    assert_false(eth_key_valid(k));
     unhex("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140", k, 32); /* n-1 */
-    assert_true(kms_key_valid(k));
+    assert_true(eth_key_valid(k));
     memset(k, 0, 32);
     k[31] = 1;
-    assert_true(kms_key_valid(k));
+    assert_true(eth_key_valid(k));
 }
 
 static void test_pubkey_of_one(void **state)
 {
     (void)state;
     uint8_t k[32] = {0}, pub[64], want[64], addr[20];
-    kms_error e;
+    eth_error e;
     k[31] = 1;
-    assert_int_equal(kms_key_pubkey(k, pub, &e), 0);
+    assert_int_equal(eth_key_pubkey(k, pub, &e), 0);
     unhex("79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
           "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8", want, 64);
     assert_memory_equal(pub, want, 64);
-    kms_pubkey_address(pub, addr);
+    eth_pubkey_address(pub, addr);
     assert_addr(addr, "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf");
 }
 
@@ -59,17 +59,17 @@ static void test_known_addresses(void **state)
 {
     (void)state;
     uint8_t k[32], addr[20];
-    kms_error e;
+    eth_error e;
     /* anvil's first dev account (public test key) */
     unhex("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", k, 32);
-    assert_int_equal(kms_key_address(k, addr, &e), 0);
+    assert_int_equal(eth_key_address(k, addr, &e), 0);
     assert_addr(addr, "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266");
     /* the EIP-155 example key */
     memset(k, 0x46, 32);
-    assert_int_equal(kms_key_address(k, addr, &e), 0);
+    assert_int_equal(eth_key_address(k, addr, &e), 0);
     assert_addr(addr, "0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f");
     memset(k, 0, 32);
-    assert_int_equal(kms_key_address(k, addr, &e), -KMS_EINVAL);
+    assert_int_equal(eth_key_address(k, addr, &e), -ETH_EINVAL);
     assert_non_null(strstr(e.msg, "out of range"));
 }
 
@@ -78,18 +78,18 @@ static void test_sign_eip155_example(void **state)
 {
     (void)state;
     uint8_t k[32], h[32], r[32], s[32], addr[20];
-    kms_sig sig;
-    kms_error e;
+    eth_sig sig;
+    eth_error e;
     memset(k, 0x46, 32);
     unhex("0xdaf5a779ae972f972197303d7b574746c7ef83eadac0f2791ad23db92e4c8e53", h, 32);
     unhex("0x28ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276", r, 32);
     unhex("0x67cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83", s, 32);
-    assert_int_equal(kms_sign_hash(k, h, &sig, &e), 0);
+    assert_int_equal(eth_sign_hash(k, h, &sig, &e), 0);
     assert_memory_equal(sig.r, r, 32);
     assert_memory_equal(sig.s, s, 32);
     assert_int_equal(sig.v, 0); /* v = 37 = 1*2 + 35 + 0 */
-    assert_true(kms_sig_is_low_s(&sig));
-    assert_int_equal(kms_recover_address(h, &sig, addr, &e), 0);
+    assert_true(eth_sig_is_low_s(&sig));
+    assert_int_equal(eth_recover_address(h, &sig, addr, &e), 0);
     assert_addr(addr, "0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f");
 }
 
@@ -110,31 +110,31 @@ static void test_recover_rejects(void **state)
 {
     (void)state;
     uint8_t k[32], h[32], addr[20];
-    kms_sig sig, bad;
-    kms_error e;
+    eth_sig sig, bad;
+    eth_error e;
     memset(k, 0x46, 32);
     memset(h, 0xab, 32);
-    assert_int_equal(kms_sign_hash(k, h, &sig, &e), 0);
+    assert_int_equal(eth_sign_hash(k, h, &sig, &e), 0);
     bad = sig;
     negate_s(sig.s, bad.s);
     bad.v ^= 1;
-    assert_false(kms_sig_is_low_s(&bad));
-    assert_int_equal(kms_recover_address(h, &bad, addr, &e), -KMS_EINVAL);
+    assert_false(eth_sig_is_low_s(&bad));
+    assert_int_equal(eth_recover_address(h, &bad, addr, &e), -ETH_EINVAL);
     assert_non_null(strstr(e.msg, "upper half"));
     bad = sig;
     bad.v = 2;
-    assert_int_equal(kms_recover_address(h, &bad, addr, &e), -KMS_EINVAL);
+    assert_int_equal(eth_recover_address(h, &bad, addr, &e), -ETH_EINVAL);
     bad = sig;
     memset(bad.r, 0, 32);
-    assert_int_equal(kms_recover_address(h, &bad, addr, &e), -KMS_EINVAL);
+    assert_int_equal(eth_recover_address(h, &bad, addr, &e), -ETH_EINVAL);
     bad = sig;
     memset(bad.r, 0xff, 32);
-    assert_int_equal(kms_recover_address(h, &bad, addr, &e), -KMS_EINVAL);
+    assert_int_equal(eth_recover_address(h, &bad, addr, &e), -ETH_EINVAL);
     /* a different hash recovers some other address */
     uint8_t mine[20];
-    assert_int_equal(kms_key_address(k, mine, &e), 0);
+    assert_int_equal(eth_key_address(k, mine, &e), 0);
     h[0] ^= 1;
-    if (kms_recover_address(h, &sig, addr, &e) == 0)
+    if (eth_recover_address(h, &sig, addr, &e) == 0)
         assert_memory_not_equal(addr, mine, 20);
 }
 
@@ -142,22 +142,22 @@ static void test_generate_round_trip(void **state)
 {
     (void)state;
     uint8_t k1[32], k2[32], h[32], a1[20], a2[20];
-    kms_sig sig;
-    kms_error e;
-    assert_int_equal(kms_key_generate(k1, &e), 0);
-    assert_int_equal(kms_key_generate(k2, &e), 0);
-    assert_true(kms_key_valid(k1));
+    eth_sig sig;
+    eth_error e;
+    assert_int_equal(eth_key_generate(k1, &e), 0);
+    assert_int_equal(eth_key_generate(k2, &e), 0);
+    assert_true(eth_key_valid(k1));
     assert_memory_not_equal(k1, k2, 32);
     for (int i = 0; i < 8; i++) {
         memset(h, i, 32);
-        assert_int_equal(kms_sign_hash(k1, h, &sig, &e), 0);
-        assert_true(kms_sig_is_low_s(&sig));
-        assert_int_equal(kms_recover_address(h, &sig, a1, &e), 0);
-        assert_int_equal(kms_key_address(k1, a2, &e), 0);
+        assert_int_equal(eth_sign_hash(k1, h, &sig, &e), 0);
+        assert_true(eth_sig_is_low_s(&sig));
+        assert_int_equal(eth_recover_address(h, &sig, a1, &e), 0);
+        assert_int_equal(eth_key_address(k1, a2, &e), 0);
         assert_memory_equal(a1, a2, 20);
     }
-    kms_wipe(k1, 32);
-    kms_wipe(k2, 32);
+    eth_wipe(k1, 32);
+    eth_wipe(k2, 32);
 }
 
 int main(void)

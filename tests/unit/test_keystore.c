@@ -52,15 +52,15 @@ static char *load_data(const char *name)
 
 static void spec_key(uint8_t out[32])
 {
-    kms_error e;
-    assert_int_equal(kms_hex_decode_fixed(SPEC_KEY, out, 32, &e), 0);
+    eth_error e;
+    assert_int_equal(eth_hex_decode_fixed(SPEC_KEY, out, 32, &e), 0);
 }
 
 static void expect_decrypts(const char *text, const char *pw, const uint8_t want[32])
 {
     uint8_t priv[32];
-    kms_error e = {0};
-    int rc = kms_keystore_decrypt(text, strlen(text), pw, strlen(pw), priv, &e);
+    eth_error e = {0};
+    int rc = eth_keystore_decrypt(text, strlen(text), pw, strlen(pw), priv, &e);
     if (rc != 0)
         fail_msg("decrypt failed: %s", e.msg);
     assert_memory_equal(priv, want, 32);
@@ -91,13 +91,13 @@ static void test_cast_keystore_file(void **state)
     (void)state;
     uint8_t want[32], priv[32], addr[20];
     char cs[43];
-    kms_error e = {0};
+    eth_error e = {0};
     spec_key(want);
     char *path = data_path("cast-scrypt.json");
-    assert_int_equal(kms_keystore_read_file(path, PW, strlen(PW), priv, &e), 0);
+    assert_int_equal(eth_keystore_read_file(path, PW, strlen(PW), priv, &e), 0);
     assert_memory_equal(priv, want, 32);
-    assert_int_equal(kms_key_address(priv, addr, &e), 0);
-    kms_address_checksum(addr, cs);
+    assert_int_equal(eth_key_address(priv, addr, &e), 0);
+    eth_address_checksum(addr, cs);
     assert_string_equal(cs, SPEC_ADDR);
     free(path);
 }
@@ -105,12 +105,12 @@ static void test_cast_keystore_file(void **state)
 static void test_validate(void **state)
 {
     (void)state;
-    kms_error e = {0};
+    eth_error e = {0};
     char *text = load_data("spec-scrypt.json");
-    assert_int_equal(kms_keystore_validate(text, strlen(text), &e), 0);
+    assert_int_equal(eth_keystore_validate(text, strlen(text), &e), 0);
     free(text);
     text = load_data("cast-scrypt.json");
-    assert_int_equal(kms_keystore_validate(text, strlen(text), &e), 0);
+    assert_int_equal(eth_keystore_validate(text, strlen(text), &e), 0);
     free(text);
 }
 
@@ -119,10 +119,10 @@ static void test_wrong_password(void **state)
     (void)state;
     uint8_t priv[32];
     memset(priv, 0xaa, sizeof priv);
-    kms_error e = {0};
+    eth_error e = {0};
     char *text = load_data("spec-pbkdf2.json");
-    assert_int_equal(kms_keystore_decrypt(text, strlen(text), "testpassworD", 12, priv, &e),
-                     -KMS_ECRYPTO);
+    assert_int_equal(eth_keystore_decrypt(text, strlen(text), "testpassworD", 12, priv, &e),
+                     -ETH_ECRYPTO);
     assert_string_equal(e.msg, "wrong password (MAC mismatch)");
     for (size_t i = 0; i < sizeof priv; i++)
         assert_int_equal(priv[i], 0); /* wiped on failure */
@@ -133,32 +133,32 @@ static void test_read_file_errors(void **state)
 {
     (void)state;
     uint8_t priv[32];
-    kms_error e = {0};
-    assert_int_equal(kms_keystore_read_file("/nonexistent/ks.json", PW, 12, priv, &e), -KMS_EIO);
+    eth_error e = {0};
+    assert_int_equal(eth_keystore_read_file("/nonexistent/ks.json", PW, 12, priv, &e), -ETH_EIO);
     assert_non_null(strstr(e.msg, "keystore /nonexistent/ks.json: cannot open"));
     char *path = data_path("spec-pbkdf2.json");
-    assert_int_equal(kms_keystore_read_file(path, "x", 1, priv, &e), -KMS_ECRYPTO);
+    assert_int_equal(eth_keystore_read_file(path, "x", 1, priv, &e), -ETH_ECRYPTO);
     assert_non_null(strstr(e.msg, "spec-pbkdf2.json: wrong password (MAC mismatch)"));
     free(path);
     path = data_path("");
-    assert_int_equal(kms_keystore_read_file(path, "x", 1, priv, &e), -KMS_EIO);
+    assert_int_equal(eth_keystore_read_file(path, "x", 1, priv, &e), -ETH_EIO);
     assert_non_null(strstr(e.msg, "not a regular file"));
     free(path);
 }
 
 /* ---- round trips ---- */
 
-static void round_trip(const kms_keystore_params *p, const char *pw)
+static void round_trip(const eth_keystore_params *p, const char *pw)
 {
     uint8_t key[32], back[32], addr[20], peek[20];
-    kms_error e = {0};
+    eth_error e = {0};
     char *text = NULL;
-    assert_int_equal(kms_key_generate(key, &e), 0);
-    assert_int_equal(kms_keystore_encrypt(key, pw, strlen(pw), p, &text, &e), 0);
-    assert_int_equal(kms_keystore_decrypt(text, strlen(text), pw, strlen(pw), back, &e), 0);
+    assert_int_equal(eth_key_generate(key, &e), 0);
+    assert_int_equal(eth_keystore_encrypt(key, pw, strlen(pw), p, &text, &e), 0);
+    assert_int_equal(eth_keystore_decrypt(text, strlen(text), pw, strlen(pw), back, &e), 0);
     assert_memory_equal(key, back, 32);
-    assert_int_equal(kms_key_address(key, addr, &e), 0);
-    assert_int_equal(kms_keystore_peek_address(text, strlen(text), peek, &e), 1);
+    assert_int_equal(eth_key_address(key, addr, &e), 0);
+    assert_int_equal(eth_keystore_peek_address(text, strlen(text), peek, &e), 1);
     assert_memory_equal(addr, peek, 20);
     json_t *root = json_loads(text, 0, NULL);
     assert_non_null(root);
@@ -170,7 +170,7 @@ static void round_trip(const kms_keystore_params *p, const char *pw)
     json_t *crypto = json_object_get(root, "crypto");
     assert_string_equal(json_string_value(json_object_get(crypto, "cipher")), "aes-128-ctr");
     assert_string_equal(json_string_value(json_object_get(crypto, "kdf")),
-                        p->kdf == KMS_KDF_SCRYPT ? "scrypt" : "pbkdf2");
+                        p->kdf == ETH_KDF_SCRYPT ? "scrypt" : "pbkdf2");
     json_decref(root);
     free(text);
 }
@@ -178,8 +178,8 @@ static void round_trip(const kms_keystore_params *p, const char *pw)
 static void test_round_trip_scrypt(void **state)
 {
     (void)state;
-    kms_keystore_params p;
-    kms_keystore_params_default(&p);
+    eth_keystore_params p;
+    eth_keystore_params_default(&p);
     p.scrypt_n = 1024;
     round_trip(&p, PW);
     round_trip(&p, "");
@@ -189,9 +189,9 @@ static void test_round_trip_scrypt(void **state)
 static void test_round_trip_pbkdf2(void **state)
 {
     (void)state;
-    kms_keystore_params p;
-    kms_keystore_params_default(&p);
-    p.kdf = KMS_KDF_PBKDF2;
+    eth_keystore_params p;
+    eth_keystore_params_default(&p);
+    p.kdf = ETH_KDF_PBKDF2;
     p.pbkdf2_c = 1000;
     round_trip(&p, PW);
 }
@@ -199,14 +199,14 @@ static void test_round_trip_pbkdf2(void **state)
 static void test_default_params(void **state)
 {
     (void)state;
-    kms_keystore_params p;
-    kms_keystore_params_default(&p);
-    assert_int_equal(p.kdf, KMS_KDF_SCRYPT);
+    eth_keystore_params p;
+    eth_keystore_params_default(&p);
+    assert_int_equal(p.kdf, ETH_KDF_SCRYPT);
     assert_int_equal(p.scrypt_n, 262144);
     assert_int_equal(p.scrypt_r, 8);
     assert_int_equal(p.scrypt_p, 1);
-    kms_error e = {0};
-    assert_int_equal(kms_keystore_params_check(&p, &e), 0);
+    eth_error e = {0};
+    assert_int_equal(eth_keystore_params_check(&p, &e), 0);
 }
 
 static void test_write_file(void **state)
@@ -218,17 +218,17 @@ static void test_write_file(void **state)
     snprintf(path, sizeof path, "%s/k1", dir);
     uint8_t key[32], back[32];
     spec_key(key);
-    kms_keystore_params p;
-    kms_keystore_params_default(&p);
+    eth_keystore_params p;
+    eth_keystore_params_default(&p);
     p.scrypt_n = 1024;
-    kms_error e = {0};
-    assert_int_equal(kms_keystore_write_file(path, key, PW, strlen(PW), &p, &e), 0);
+    eth_error e = {0};
+    assert_int_equal(eth_keystore_write_file(path, key, PW, strlen(PW), &p, &e), 0);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
-    assert_int_equal(kms_keystore_write_file(path, key, PW, strlen(PW), &p, &e), -KMS_EIO);
+    assert_int_equal(eth_keystore_write_file(path, key, PW, strlen(PW), &p, &e), -ETH_EIO);
     assert_non_null(strstr(e.msg, "already exists"));
-    assert_int_equal(kms_keystore_read_file(path, PW, strlen(PW), back, &e), 0);
+    assert_int_equal(eth_keystore_read_file(path, PW, strlen(PW), back, &e), 0);
     assert_memory_equal(key, back, 32);
     unlink(path);
     rmdir(dir);
@@ -238,9 +238,9 @@ static void test_uuid(void **state)
 {
     (void)state;
     char a[37], b[37];
-    kms_error e = {0};
-    assert_int_equal(kms_uuid_v4(a, &e), 0);
-    assert_int_equal(kms_uuid_v4(b, &e), 0);
+    eth_error e = {0};
+    assert_int_equal(eth_uuid_v4(a, &e), 0);
+    assert_int_equal(eth_uuid_v4(b, &e), 0);
     assert_int_equal(strlen(a), 36);
     assert_string_not_equal(a, b);
     assert_true(a[8] == '-' && a[13] == '-' && a[18] == '-' && a[23] == '-');
@@ -256,15 +256,15 @@ static void test_address_mismatch(void **state)
     json_object_set_new(root, "address", json_string("0000000000000000000000000000000000000001"));
     char *bad = json_dumps(root, 0);
     uint8_t priv[32];
-    kms_error e = {0};
-    assert_int_equal(kms_keystore_decrypt(bad, strlen(bad), PW, strlen(PW), priv, &e),
-                     -KMS_ECRYPTO);
+    eth_error e = {0};
+    assert_int_equal(eth_keystore_decrypt(bad, strlen(bad), PW, strlen(PW), priv, &e),
+                     -ETH_ECRYPTO);
     assert_non_null(strstr(e.msg, "does not match the key's address"));
     /* the right address is accepted */
     json_object_set_new(root, "address", json_string("008aeeda4d805471df9b2a5b0f38a0c3bcba786b"));
     free(bad);
     bad = json_dumps(root, 0);
-    assert_int_equal(kms_keystore_decrypt(bad, strlen(bad), PW, strlen(PW), priv, &e), 0);
+    assert_int_equal(eth_keystore_decrypt(bad, strlen(bad), PW, strlen(PW), priv, &e), 0);
     free(bad);
     json_decref(root);
     free(text);
@@ -282,41 +282,41 @@ typedef struct corruption {
 
 static const corruption CORRUPTIONS[] = {
     {{"crypto", "ciphertext"}, "\"zz18b4d5bcd28de64ee5559e671353e16f075ecae9f99c7a79a38af5f869aa46\"",
-     KMS_EINVAL, "crypto.ciphertext"},
+     ETH_EINVAL, "crypto.ciphertext"},
     {{"crypto", "ciphertext"}, "\"5318b4d5bcd28de64ee5559e671353e16f075ecae9f99c7a79a38af5f869aa\"",
-     KMS_EINVAL, "expected 32 bytes"},
-    {{"crypto", "ciphertext"}, "\"abc\"", KMS_EINVAL, "crypto.ciphertext"},
-    {{"crypto", "ciphertext"}, "42", KMS_EINVAL, "'crypto.ciphertext' must be a string"},
-    {{"crypto", "cipherparams", "iv"}, "\"6087dab2f9fdbbfaddc31a909735c1\"", KMS_EINVAL,
+     ETH_EINVAL, "expected 32 bytes"},
+    {{"crypto", "ciphertext"}, "\"abc\"", ETH_EINVAL, "crypto.ciphertext"},
+    {{"crypto", "ciphertext"}, "42", ETH_EINVAL, "'crypto.ciphertext' must be a string"},
+    {{"crypto", "cipherparams", "iv"}, "\"6087dab2f9fdbbfaddc31a909735c1\"", ETH_EINVAL,
      "crypto.cipherparams.iv"},
-    {{"crypto", "cipherparams", "iv"}, NULL, KMS_EINVAL, "missing field 'crypto.cipherparams.iv'"},
-    {{"crypto", "mac"}, NULL, KMS_EINVAL, "missing field 'crypto.mac'"},
+    {{"crypto", "cipherparams", "iv"}, NULL, ETH_EINVAL, "missing field 'crypto.cipherparams.iv'"},
+    {{"crypto", "mac"}, NULL, ETH_EINVAL, "missing field 'crypto.mac'"},
     {{"crypto", "mac"}, "\"517ead924a9d0dc3124507e3393d175ce3ff7c1e96529c6c555ce9e51205e9b200\"",
-     KMS_EINVAL, "crypto.mac"},
-    {{"crypto", "cipher"}, "\"aes-128-cbc\"", KMS_EUNSUP, "unsupported cipher 'aes-128-cbc'"},
-    {{"crypto", "cipher"}, NULL, KMS_EINVAL, "missing field 'crypto.cipher'"},
-    {{"crypto", "kdf"}, "\"argon2id\"", KMS_EUNSUP, "unsupported kdf 'argon2id'"},
-    {{"crypto", "kdfparams"}, NULL, KMS_EINVAL, "missing field 'crypto.kdfparams'"},
-    {{"crypto", "kdfparams"}, "[]", KMS_EINVAL, "'crypto.kdfparams' must be an object"},
-    {{"crypto", "kdfparams", "c"}, "4294967296", KMS_ERANGE, "hostile keystore"},
-    {{"crypto", "kdfparams", "c"}, "0", KMS_ERANGE, "pbkdf2 c=0"},
-    {{"crypto", "kdfparams", "c"}, "-5", KMS_ERANGE, "must not be negative"},
-    {{"crypto", "kdfparams", "c"}, "262144.0", KMS_EINVAL, "must be an integer"},
-    {{"crypto", "kdfparams", "c"}, "\"262144\"", KMS_EINVAL, "must be an integer"},
-    {{"crypto", "kdfparams", "prf"}, "\"hmac-sha512\"", KMS_EUNSUP, "unsupported pbkdf2 prf"},
-    {{"crypto", "kdfparams", "prf"}, NULL, KMS_EINVAL, "missing field 'crypto.kdfparams.prf'"},
-    {{"crypto", "kdfparams", "dklen"}, "64", KMS_EUNSUP, "unsupported dklen 64"},
-    {{"crypto", "kdfparams", "dklen"}, NULL, KMS_EINVAL, "dklen"},
-    {{"crypto", "kdfparams", "salt"}, "\"\"", KMS_ERANGE, "salt"},
-    {{"crypto", "kdfparams", "salt"}, "\"abc\"", KMS_EINVAL, "salt"},
-    {{"crypto", "kdfparams", "salt"}, "\"00zz\"", KMS_EINVAL, "salt"}, /* fuzz: leaked */
-    {{"crypto", "kdfparams", "salt"}, "null", KMS_EINVAL, "must be a string"},
-    {{"crypto"}, NULL, KMS_EINVAL, "missing field 'crypto'"},
-    {{"crypto"}, "\"x\"", KMS_EINVAL, "'crypto' must be an object"},
-    {{"version"}, "4", KMS_EUNSUP, "unsupported keystore version 4"},
-    {{"version"}, NULL, KMS_EINVAL, "missing field 'version'"},
-    {{"address"}, "\"0x12\"", KMS_EINVAL, "field 'address'"},
-    {{"address"}, "7", KMS_EINVAL, "field 'address' must be a string"},
+     ETH_EINVAL, "crypto.mac"},
+    {{"crypto", "cipher"}, "\"aes-128-cbc\"", ETH_EUNSUP, "unsupported cipher 'aes-128-cbc'"},
+    {{"crypto", "cipher"}, NULL, ETH_EINVAL, "missing field 'crypto.cipher'"},
+    {{"crypto", "kdf"}, "\"argon2id\"", ETH_EUNSUP, "unsupported kdf 'argon2id'"},
+    {{"crypto", "kdfparams"}, NULL, ETH_EINVAL, "missing field 'crypto.kdfparams'"},
+    {{"crypto", "kdfparams"}, "[]", ETH_EINVAL, "'crypto.kdfparams' must be an object"},
+    {{"crypto", "kdfparams", "c"}, "4294967296", ETH_ERANGE, "hostile keystore"},
+    {{"crypto", "kdfparams", "c"}, "0", ETH_ERANGE, "pbkdf2 c=0"},
+    {{"crypto", "kdfparams", "c"}, "-5", ETH_ERANGE, "must not be negative"},
+    {{"crypto", "kdfparams", "c"}, "262144.0", ETH_EINVAL, "must be an integer"},
+    {{"crypto", "kdfparams", "c"}, "\"262144\"", ETH_EINVAL, "must be an integer"},
+    {{"crypto", "kdfparams", "prf"}, "\"hmac-sha512\"", ETH_EUNSUP, "unsupported pbkdf2 prf"},
+    {{"crypto", "kdfparams", "prf"}, NULL, ETH_EINVAL, "missing field 'crypto.kdfparams.prf'"},
+    {{"crypto", "kdfparams", "dklen"}, "64", ETH_EUNSUP, "unsupported dklen 64"},
+    {{"crypto", "kdfparams", "dklen"}, NULL, ETH_EINVAL, "dklen"},
+    {{"crypto", "kdfparams", "salt"}, "\"\"", ETH_ERANGE, "salt"},
+    {{"crypto", "kdfparams", "salt"}, "\"abc\"", ETH_EINVAL, "salt"},
+    {{"crypto", "kdfparams", "salt"}, "\"00zz\"", ETH_EINVAL, "salt"}, /* fuzz: leaked */
+    {{"crypto", "kdfparams", "salt"}, "null", ETH_EINVAL, "must be a string"},
+    {{"crypto"}, NULL, ETH_EINVAL, "missing field 'crypto'"},
+    {{"crypto"}, "\"x\"", ETH_EINVAL, "'crypto' must be an object"},
+    {{"version"}, "4", ETH_EUNSUP, "unsupported keystore version 4"},
+    {{"version"}, NULL, ETH_EINVAL, "missing field 'version'"},
+    {{"address"}, "\"0x12\"", ETH_EINVAL, "field 'address'"},
+    {{"address"}, "7", ETH_EINVAL, "field 'address' must be a string"},
 };
 
 static char *corrupt(const char *base, const corruption *c)
@@ -340,12 +340,12 @@ static char *corrupt(const char *base, const corruption *c)
 static void expect_error(const char *text, size_t len, int code, const char *msg)
 {
     uint8_t priv[32];
-    kms_error e = {0};
-    int rc = kms_keystore_decrypt(text, len, PW, strlen(PW), priv, &e);
+    eth_error e = {0};
+    int rc = eth_keystore_decrypt(text, len, PW, strlen(PW), priv, &e);
     if (rc != -code || !strstr(e.msg, msg))
         fail_msg("want code %d with '%s', got %d '%s' for %.200s", code, msg, -rc, e.msg, text);
-    rc = kms_keystore_validate(text, len, &e);
-    if (rc >= 0 && code != KMS_ECRYPTO)
+    rc = eth_keystore_validate(text, len, &e);
+    if (rc >= 0 && code != ETH_ECRYPTO)
         fail_msg("validate accepted %.200s", text);
 }
 
@@ -362,17 +362,17 @@ static void test_corrupt_fields(void **state)
 }
 
 static const corruption SCRYPT_CORRUPTIONS[] = {
-    {{"crypto", "kdfparams", "n"}, "1073741824", KMS_ERANGE, "exhaust memory"},
-    {{"crypto", "kdfparams", "n"}, "9223372036854775807", KMS_EINVAL, "not a power of two"},
-    {{"crypto", "kdfparams", "n"}, "1000", KMS_EINVAL, "not a power of two"},
-    {{"crypto", "kdfparams", "n"}, "1", KMS_EINVAL, "not a power of two"},
-    {{"crypto", "kdfparams", "n"}, "\"big\"", KMS_EINVAL, "must be an integer"},
-    {{"crypto", "kdfparams", "n"}, NULL, KMS_EINVAL, "missing field 'crypto.kdfparams.n'"},
-    {{"crypto", "kdfparams", "r"}, "0", KMS_ERANGE, "scrypt r=0"},
-    {{"crypto", "kdfparams", "r"}, "4096", KMS_ERANGE, "hostile keystore"},
-    {{"crypto", "kdfparams", "p"}, "64", KMS_ERANGE, "exhaust CPU"},
-    {{"crypto", "kdfparams", "p"}, "1000000", KMS_ERANGE, "hostile keystore"},
-    {{"crypto", "kdfparams", "r"}, "32", KMS_ERANGE, "exhaust memory"},
+    {{"crypto", "kdfparams", "n"}, "1073741824", ETH_ERANGE, "exhaust memory"},
+    {{"crypto", "kdfparams", "n"}, "9223372036854775807", ETH_EINVAL, "not a power of two"},
+    {{"crypto", "kdfparams", "n"}, "1000", ETH_EINVAL, "not a power of two"},
+    {{"crypto", "kdfparams", "n"}, "1", ETH_EINVAL, "not a power of two"},
+    {{"crypto", "kdfparams", "n"}, "\"big\"", ETH_EINVAL, "must be an integer"},
+    {{"crypto", "kdfparams", "n"}, NULL, ETH_EINVAL, "missing field 'crypto.kdfparams.n'"},
+    {{"crypto", "kdfparams", "r"}, "0", ETH_ERANGE, "scrypt r=0"},
+    {{"crypto", "kdfparams", "r"}, "4096", ETH_ERANGE, "hostile keystore"},
+    {{"crypto", "kdfparams", "p"}, "64", ETH_ERANGE, "exhaust CPU"},
+    {{"crypto", "kdfparams", "p"}, "1000000", ETH_ERANGE, "hostile keystore"},
+    {{"crypto", "kdfparams", "r"}, "32", ETH_ERANGE, "exhaust memory"},
 };
 
 static void test_corrupt_scrypt_params(void **state)
@@ -390,16 +390,16 @@ static void test_corrupt_scrypt_params(void **state)
 static void test_corrupt_text(void **state)
 {
     (void)state;
-    expect_error("", 0, KMS_EINVAL, "not valid JSON");
-    expect_error("not json", 8, KMS_EINVAL, "not valid JSON");
-    expect_error("[1,2]", 5, KMS_EINVAL, "not an object");
-    expect_error("{\"version\":3,\"version\":3}", 25, KMS_EINVAL, "not valid JSON");
-    expect_error("{\"crypto\":{},\"Crypto\":{}}", 25, KMS_EINVAL, "both");
+    expect_error("", 0, ETH_EINVAL, "not valid JSON");
+    expect_error("not json", 8, ETH_EINVAL, "not valid JSON");
+    expect_error("[1,2]", 5, ETH_EINVAL, "not an object");
+    expect_error("{\"version\":3,\"version\":3}", 25, ETH_EINVAL, "not valid JSON");
+    expect_error("{\"crypto\":{},\"Crypto\":{}}", 25, ETH_EINVAL, "both");
     char *base = load_data("spec-pbkdf2.json");
-    expect_error(base, strlen(base) / 2, KMS_EINVAL, "not valid JSON");
+    expect_error(base, strlen(base) / 2, ETH_EINVAL, "not valid JSON");
     /* an embedded NUL is not JSON */
     char buf[] = "{\"version\":3\0}";
-    expect_error(buf, sizeof buf - 1, KMS_EINVAL, "not valid JSON");
+    expect_error(buf, sizeof buf - 1, ETH_EINVAL, "not valid JSON");
     free(base);
 }
 
@@ -422,35 +422,35 @@ static void test_geth_capital_crypto(void **state)
 static void test_params_check(void **state)
 {
     (void)state;
-    kms_keystore_params p;
-    kms_error e = {0};
-    kms_keystore_params_default(&p);
+    eth_keystore_params p;
+    eth_error e = {0};
+    eth_keystore_params_default(&p);
     p.scrypt_n = 1u << 23;
-    assert_int_equal(kms_keystore_params_check(&p, &e), -KMS_ERANGE);
+    assert_int_equal(eth_keystore_params_check(&p, &e), -ETH_ERANGE);
     p.scrypt_n = 3;
-    assert_int_equal(kms_keystore_params_check(&p, &e), -KMS_EINVAL);
-    p.kdf = KMS_KDF_PBKDF2;
+    assert_int_equal(eth_keystore_params_check(&p, &e), -ETH_EINVAL);
+    p.kdf = ETH_KDF_PBKDF2;
     p.pbkdf2_c = 0;
-    assert_int_equal(kms_keystore_params_check(&p, &e), -KMS_ERANGE);
+    assert_int_equal(eth_keystore_params_check(&p, &e), -ETH_ERANGE);
     uint8_t key[32];
     char *out = (char *)1;
     spec_key(key);
-    assert_int_equal(kms_keystore_encrypt(key, "x", 1, &p, &out, &e), -KMS_ERANGE);
+    assert_int_equal(eth_keystore_encrypt(key, "x", 1, &p, &out, &e), -ETH_ERANGE);
     assert_null(out);
     memset(key, 0, sizeof key);
-    kms_keystore_params_default(&p);
-    assert_int_equal(kms_keystore_encrypt(key, "x", 1, &p, &out, &e), -KMS_EINVAL);
+    eth_keystore_params_default(&p);
+    assert_int_equal(eth_keystore_encrypt(key, "x", 1, &p, &out, &e), -ETH_EINVAL);
 }
 
 static void test_peek_address(void **state)
 {
     (void)state;
     uint8_t addr[20];
-    kms_error e = {0};
+    eth_error e = {0};
     char *text = load_data("spec-pbkdf2.json");
-    assert_int_equal(kms_keystore_peek_address(text, strlen(text), addr, &e), 0);
-    assert_true(kms_keystore_peek_address("{}", 2, addr, &e) < 0);
-    assert_true(kms_keystore_peek_address("nope", 4, addr, &e) < 0);
+    assert_int_equal(eth_keystore_peek_address(text, strlen(text), addr, &e), 0);
+    assert_true(eth_keystore_peek_address("{}", 2, addr, &e) < 0);
+    assert_true(eth_keystore_peek_address("nope", 4, addr, &e) < 0);
     free(text);
 }
 
@@ -459,15 +459,15 @@ static void test_peek_address(void **state)
 static void expect_scrypt(const char *pw, const char *salt, uint64_t n, uint32_t r, uint32_t p,
                           const char *want_hex)
 {
-    kms_buf want = {0};
-    kms_error e = {0};
-    assert_int_equal(kms_hex_decode(want_hex, strlen(want_hex), &want, &e), 0);
+    eth_buf want = {0};
+    eth_error e = {0};
+    assert_int_equal(eth_hex_decode(want_hex, strlen(want_hex), &want, &e), 0);
     uint8_t out[64];
-    assert_int_equal(kms_scrypt(pw, strlen(pw), (const uint8_t *)salt, strlen(salt), n, r, p,
+    assert_int_equal(eth_scrypt(pw, strlen(pw), (const uint8_t *)salt, strlen(salt), n, r, p,
                                 out, want.len, &e),
                      0);
     assert_memory_equal(out, want.data, want.len);
-    kms_buf_free(&want);
+    eth_buf_free(&want);
 }
 
 static void test_scrypt_rfc7914(void **state)
@@ -486,11 +486,11 @@ static void test_scrypt_vs_openssl(void **state)
     (void)state;
     static const struct { uint64_t n; uint32_t r, p; } P[] = {
         {2, 1, 1}, {16, 2, 3}, {256, 4, 2}, {1024, 8, 1}, {4096, 3, 1}, {64, 16, 4}};
-    kms_error e = {0};
+    eth_error e = {0};
     for (size_t i = 0; i < sizeof P / sizeof P[0]; i++) {
         uint8_t a[48], b[48];
         const char *pw = "hunter2", *salt = "some salt";
-        assert_int_equal(kms_scrypt(pw, 7, (const uint8_t *)salt, 9, P[i].n, P[i].r, P[i].p, a,
+        assert_int_equal(eth_scrypt(pw, 7, (const uint8_t *)salt, 9, P[i].n, P[i].r, P[i].p, a,
                                     sizeof a, &e),
                          0);
         assert_int_equal(EVP_PBE_scrypt(pw, 7, (const unsigned char *)salt, 9, P[i].n, P[i].r,
@@ -499,8 +499,8 @@ static void test_scrypt_vs_openssl(void **state)
         assert_memory_equal(a, b, sizeof a);
     }
     uint8_t out[32];
-    assert_int_equal(kms_scrypt("x", 1, NULL, 0, 3, 1, 1, out, 32, &e), -KMS_EINVAL);
-    assert_int_equal(kms_scrypt("x", 1, NULL, 0, 4, 0, 1, out, 32, &e), -KMS_EINVAL);
+    assert_int_equal(eth_scrypt("x", 1, NULL, 0, 3, 1, 1, out, 32, &e), -ETH_EINVAL);
+    assert_int_equal(eth_scrypt("x", 1, NULL, 0, 4, 0, 1, out, 32, &e), -ETH_EINVAL);
 }
 
 int main(void)

@@ -26,12 +26,12 @@ static json_t *load_vectors(const char *name)
 }
 
 /* Decodes the vector's "out" hex into b. */
-static void out_bytes(json_t *v, kms_buf *b)
+static void out_bytes(json_t *v, eth_buf *b)
 {
     const char *hex = json_string_value(json_object_get(v, "out"));
-    kms_error e;
+    eth_error e;
     assert_non_null(hex);
-    assert_int_equal(kms_hex_decode(hex, strlen(hex), b, &e), 0);
+    assert_int_equal(eth_hex_decode(hex, strlen(hex), b, &e), 0);
 }
 
 /* Big-endian bytes of a decimal string (the "#123" big integers) into be[0..*n). */
@@ -78,42 +78,42 @@ static void scalar_bytes(json_t *in, uint8_t *buf, size_t cap, size_t *n)
 }
 
 /* Encodes a JSON "in" value into b. */
-static void encode_json(json_t *in, kms_buf *b)
+static void encode_json(json_t *in, eth_buf *b)
 {
-    kms_error e;
+    eth_error e;
     if (json_is_array(in)) {
         size_t mark, i;
         json_t *item;
-        kms_rlp_list_begin(b, &mark);
+        eth_rlp_list_begin(b, &mark);
         json_array_foreach(in, i, item)
             encode_json(item, b);
-        assert_int_equal(kms_rlp_list_end(b, mark, &e), 0);
+        assert_int_equal(eth_rlp_list_end(b, mark, &e), 0);
         return;
     }
     if (json_is_integer(in)) {
-        assert_int_equal(kms_rlp_put_u64(b, (uint64_t)json_integer_value(in), &e), 0);
+        assert_int_equal(eth_rlp_put_u64(b, (uint64_t)json_integer_value(in), &e), 0);
         return;
     }
     uint8_t buf[2048];
     size_t n;
     scalar_bytes(in, buf, sizeof buf, &n);
-    assert_int_equal(kms_rlp_put_bytes(b, buf, n, &e), 0);
+    assert_int_equal(eth_rlp_put_bytes(b, buf, n, &e), 0);
 }
 
 /* Asserts that a decoded item matches the JSON "in" value it came from. */
-static void match_json(const kms_rlp_item *item, json_t *in)
+static void match_json(const eth_rlp_item *item, json_t *in)
 {
-    kms_error e;
+    eth_error e;
     if (json_is_array(in)) {
         assert_true(item->is_list);
-        kms_rlp_iter it;
-        kms_rlp_item child;
-        assert_int_equal(kms_rlp_iter_init(&it, item, &e), 0);
+        eth_rlp_iter it;
+        eth_rlp_item child;
+        assert_int_equal(eth_rlp_iter_init(&it, item, &e), 0);
         for (size_t i = 0; i < json_array_size(in); i++) {
-            assert_int_equal(kms_rlp_next(&it, &child, &e), 1);
+            assert_int_equal(eth_rlp_next(&it, &child, &e), 1);
             match_json(&child, json_array_get(in, i));
         }
-        assert_int_equal(kms_rlp_next(&it, &child, &e), 0);
+        assert_int_equal(eth_rlp_next(&it, &child, &e), 0);
         return;
     }
     uint8_t buf[2048];
@@ -131,19 +131,19 @@ static void test_valid_vectors(void **state)
     const char *name;
     size_t count = 0;
     json_object_foreach(root, name, v) {
-        kms_buf want = {0}, got = {0};
-        kms_rlp_item item;
-        kms_error e;
+        eth_buf want = {0}, got = {0};
+        eth_rlp_item item;
+        eth_error e;
         out_bytes(v, &want);
         encode_json(json_object_get(v, "in"), &got);
         if (got.len != want.len || memcmp(got.data, want.data, want.len) != 0)
             fail_msg("%s: encoding differs", name);
-        if (kms_rlp_validate(want.data, want.len, 16, &e) != 0)
+        if (eth_rlp_validate(want.data, want.len, 16, &e) != 0)
             fail_msg("%s: rejected: %s", name, e.msg);
-        assert_int_equal(kms_rlp_decode(want.data, want.len, &item, &e), 0);
+        assert_int_equal(eth_rlp_decode(want.data, want.len, &item, &e), 0);
         match_json(&item, json_object_get(v, "in"));
-        kms_buf_free(&want);
-        kms_buf_free(&got);
+        eth_buf_free(&want);
+        eth_buf_free(&got);
         count++;
     }
     assert_int_equal(count, 28);
@@ -157,13 +157,13 @@ static void test_invalid_vectors(void **state)
     const char *name;
     size_t count = 0;
     json_object_foreach(root, name, v) {
-        kms_buf raw = {0};
-        kms_error e = {0};
+        eth_buf raw = {0};
+        eth_error e = {0};
         out_bytes(v, &raw);
-        if (kms_rlp_validate(raw.data, raw.len, 16, &e) == 0)
+        if (eth_rlp_validate(raw.data, raw.len, 16, &e) == 0)
             fail_msg("%s: accepted", name);
         assert_true(e.msg[0] != '\0');
-        kms_buf_free(&raw);
+        eth_buf_free(&raw);
         count++;
     }
     assert_int_equal(count, 17);
@@ -173,13 +173,13 @@ static void test_invalid_vectors(void **state)
 /* Asserts that hex is rejected and the message contains needle. */
 static void assert_rejects(const char *hex, const char *needle)
 {
-    kms_buf raw = {0};
-    kms_error e = {0};
-    assert_int_equal(kms_hex_decode(hex, strlen(hex), &raw, &e), 0);
-    int rc = kms_rlp_validate(raw.data, raw.len, 4, &e);
+    eth_buf raw = {0};
+    eth_error e = {0};
+    assert_int_equal(eth_hex_decode(hex, strlen(hex), &raw, &e), 0);
+    int rc = eth_rlp_validate(raw.data, raw.len, 4, &e);
     if (rc == 0 || !strstr(e.msg, needle))
         fail_msg("%s: rc %d, message '%s', wanted '%s'", hex, rc, e.msg, needle);
-    kms_buf_free(&raw);
+    eth_buf_free(&raw);
 }
 
 static void test_strictness(void **state)
@@ -202,54 +202,54 @@ static void test_strictness(void **state)
 static void test_integers(void **state)
 {
     (void)state;
-    kms_buf b = {0};
-    kms_error e;
-    kms_rlp_item item;
+    eth_buf b = {0};
+    eth_error e;
+    eth_rlp_item item;
     uint64_t v;
     u256 big;
-    assert_int_equal(kms_rlp_put_u64(&b, 0, &e), 0);
-    assert_int_equal(kms_rlp_put_u64(&b, 0x7f, &e), 0);
-    assert_int_equal(kms_rlp_put_u64(&b, 0x80, &e), 0);
-    assert_int_equal(kms_rlp_put_u64(&b, UINT64_MAX, &e), 0);
+    assert_int_equal(eth_rlp_put_u64(&b, 0, &e), 0);
+    assert_int_equal(eth_rlp_put_u64(&b, 0x7f, &e), 0);
+    assert_int_equal(eth_rlp_put_u64(&b, 0x80, &e), 0);
+    assert_int_equal(eth_rlp_put_u64(&b, UINT64_MAX, &e), 0);
     big = u256_from_u64(0x0400);
-    assert_int_equal(kms_rlp_put_u256(&b, &big, &e), 0);
+    assert_int_equal(eth_rlp_put_u256(&b, &big, &e), 0);
     assert_int_equal(b.len, 1 + 1 + 2 + 9 + 3);
     assert_memory_equal(b.data, "\x80\x7f\x81\x80\x88\xff\xff\xff\xff\xff\xff\xff\xff\x82\x04\x00",
                         16);
-    assert_int_equal(kms_rlp_decode_prefix(b.data + 4, b.len - 4, &item, &e), 0);
-    assert_int_equal(kms_rlp_get_u64(&item, &v, &e), 0);
+    assert_int_equal(eth_rlp_decode_prefix(b.data + 4, b.len - 4, &item, &e), 0);
+    assert_int_equal(eth_rlp_get_u64(&item, &v, &e), 0);
     assert_true(v == UINT64_MAX);
     static const uint8_t lead0[] = {0x82, 0x00, 0x01}, nine[] = {0x89, 1, 2, 3, 4, 5, 6, 7, 8, 9};
-    assert_int_equal(kms_rlp_decode(lead0, 3, &item, &e), 0);
-    assert_int_equal(kms_rlp_get_u64(&item, &v, &e), -KMS_EINVAL);
+    assert_int_equal(eth_rlp_decode(lead0, 3, &item, &e), 0);
+    assert_int_equal(eth_rlp_get_u64(&item, &v, &e), -ETH_EINVAL);
     assert_non_null(strstr(e.msg, "leading zero"));
-    assert_int_equal(kms_rlp_decode(nine, 10, &item, &e), 0);
-    assert_int_equal(kms_rlp_get_u64(&item, &v, &e), -KMS_ERANGE);
-    assert_int_equal(kms_rlp_get_u256(&item, &big, &e), 0);
-    kms_buf_free(&b);
+    assert_int_equal(eth_rlp_decode(nine, 10, &item, &e), 0);
+    assert_int_equal(eth_rlp_get_u64(&item, &v, &e), -ETH_ERANGE);
+    assert_int_equal(eth_rlp_get_u256(&item, &big, &e), 0);
+    eth_buf_free(&b);
 }
 
 static void test_list_boundaries(void **state)
 {
     (void)state;
-    kms_error e;
+    eth_error e;
     uint8_t fill[60];
     memset(fill, 'a', sizeof fill);
     for (size_t n = 53; n <= 56; n++) { /* payload 55 and 56 bytes straddle the short form */
-        kms_buf b = {0};
+        eth_buf b = {0};
         size_t mark;
-        kms_rlp_item list, items[1];
-        kms_rlp_list_begin(&b, &mark);
-        assert_int_equal(kms_rlp_put_bytes(&b, fill, n, &e), 0);
-        assert_int_equal(kms_rlp_list_end(&b, mark, &e), 0);
+        eth_rlp_item list, items[1];
+        eth_rlp_list_begin(&b, &mark);
+        assert_int_equal(eth_rlp_put_bytes(&b, fill, n, &e), 0);
+        assert_int_equal(eth_rlp_list_end(&b, mark, &e), 0);
         size_t payload = n + 1;
         assert_int_equal(b.data[0], payload < 56 ? 0xc0 + payload : 0xf8);
-        assert_int_equal(kms_rlp_decode(b.data, b.len, &list, &e), 0);
-        assert_int_equal(kms_rlp_list_exact(&list, items, 1, &e), 0);
+        assert_int_equal(eth_rlp_decode(b.data, b.len, &list, &e), 0);
+        assert_int_equal(eth_rlp_list_exact(&list, items, 1, &e), 0);
         assert_int_equal(items[0].len, n);
-        kms_rlp_item two[2];
-        assert_int_equal(kms_rlp_list_exact(&list, two, 2, &e), -KMS_EINVAL);
-        kms_buf_free(&b);
+        eth_rlp_item two[2];
+        assert_int_equal(eth_rlp_list_exact(&list, two, 2, &e), -ETH_EINVAL);
+        eth_buf_free(&b);
     }
 }
 

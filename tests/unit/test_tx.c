@@ -63,49 +63,49 @@ static const char PRE155_RAW[] =
     "933ecad350d3ab980da0428626ec02a776d6338af4993b447da17b77ec445e9e14471e647785de7715db";
 
 /* Decodes hex into b (fresh). */
-static void unhex_buf(const char *s, kms_buf *b)
+static void unhex_buf(const char *s, eth_buf *b)
 {
-    kms_error e;
-    assert_int_equal(kms_hex_decode(s, strlen(s), b, &e), 0);
+    eth_error e;
+    assert_int_equal(eth_hex_decode(s, strlen(s), b, &e), 0);
 }
 
 /* Asserts that p[0..n) is the hex string want. */
 static void assert_hex(const uint8_t *p, size_t n, const char *want)
 {
-    char *got = kms_hex_encode_alloc(p, n);
+    char *got = eth_hex_encode_alloc(p, n);
     assert_non_null(got);
     assert_string_equal(got, want);
     free(got);
 }
 
 /* Decodes raw, checks the sender, and that re-encoding and hashing give raw back. */
-static void check_round_trip(const char *raw_hex, const char *sender, kms_tx *tx)
+static void check_round_trip(const char *raw_hex, const char *sender, eth_tx *tx)
 {
-    kms_buf raw = {0}, again = {0};
-    kms_error e;
+    eth_buf raw = {0}, again = {0};
+    eth_error e;
     uint8_t addr[20], hash[32], h2[32];
     unhex_buf(raw_hex, &raw);
-    assert_int_equal(kms_tx_decode(raw.data, raw.len, tx, &e), 0);
-    assert_int_equal(kms_tx_sender(tx, addr, &e), 0);
+    assert_int_equal(eth_tx_decode(raw.data, raw.len, tx, &e), 0);
+    assert_int_equal(eth_tx_sender(tx, addr, &e), 0);
     assert_hex(addr, 20, sender);
-    assert_int_equal(kms_tx_encode_signed(tx, &again, &e), 0);
+    assert_int_equal(eth_tx_encode_signed(tx, &again, &e), 0);
     assert_int_equal(again.len, raw.len);
     assert_memory_equal(again.data, raw.data, raw.len);
-    assert_int_equal(kms_tx_hash(tx, hash, &e), 0);
-    kms_keccak256(raw.data, raw.len, h2);
+    assert_int_equal(eth_tx_hash(tx, hash, &e), 0);
+    eth_keccak256(raw.data, raw.len, h2);
     assert_memory_equal(hash, h2, 32);
-    kms_buf_free(&raw);
-    kms_buf_free(&again);
+    eth_buf_free(&raw);
+    eth_buf_free(&again);
 }
 
 static void test_eip155_example(void **state)
 {
     (void)state;
-    kms_tx tx;
-    kms_error e;
+    eth_tx tx;
+    eth_error e;
     uint8_t key[32], hash[32];
-    kms_buf b = {0};
-    kms_tx_init(&tx);
+    eth_buf b = {0};
+    eth_tx_init(&tx);
     tx.has_chain_id = 1;
     tx.chain_id = 1;
     tx.nonce = 9;
@@ -114,63 +114,63 @@ static void test_eip155_example(void **state)
     tx.has_to = 1;
     memset(tx.to, 0x35, 20);
     tx.value = u256_from_u64(1000000000000000000ull);
-    assert_int_equal(kms_tx_encode_unsigned(&tx, &b, &e), 0);
+    assert_int_equal(eth_tx_encode_unsigned(&tx, &b, &e), 0);
     assert_hex(b.data, b.len, EIP155_UNSIGNED);
-    assert_int_equal(kms_tx_signing_hash(&tx, hash, &e), 0);
+    assert_int_equal(eth_tx_signing_hash(&tx, hash, &e), 0);
     assert_hex(hash, 32, EIP155_HASH);
-    assert_int_equal(kms_tx_encode_signed(&tx, &b, &e), -KMS_ESTATE);
+    assert_int_equal(eth_tx_encode_signed(&tx, &b, &e), -ETH_ESTATE);
     memset(key, 0x46, 32);
-    assert_int_equal(kms_tx_sign(&tx, key, &e), 0);
-    assert_int_equal(kms_tx_v(&tx), 37);
+    assert_int_equal(eth_tx_sign(&tx, key, &e), 0);
+    assert_int_equal(eth_tx_v(&tx), 37);
     b.len = 0;
-    assert_int_equal(kms_tx_encode_signed(&tx, &b, &e), 0);
+    assert_int_equal(eth_tx_encode_signed(&tx, &b, &e), 0);
     assert_hex(b.data, b.len, EIP155_RAW);
-    kms_buf_free(&b);
-    kms_tx_free(&tx);
+    eth_buf_free(&b);
+    eth_tx_free(&tx);
     check_round_trip(EIP155_RAW, "0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f", &tx);
     assert_int_equal(tx.nonce, 9);
     assert_true(tx.has_chain_id && tx.chain_id == 1);
-    kms_tx_hash(&tx, hash, &e);
+    eth_tx_hash(&tx, hash, &e);
     assert_hex(hash, 32, "0x33469b22e9f636356c4160a87eb19df52b7412e8eac32a4a55ffe88ea8350788");
-    kms_tx_free(&tx);
+    eth_tx_free(&tx);
 }
 
 static void test_type2_sign_matches_cast(void **state)
 {
     (void)state;
-    kms_tx tx;
-    kms_error e;
+    eth_tx tx;
+    eth_error e;
     uint8_t key[32], hash[32];
-    kms_buf b = {0};
-    kms_tx_init(&tx);
-    tx.type = KMS_TX_DYNAMIC_FEE;
+    eth_buf b = {0};
+    eth_tx_init(&tx);
+    tx.type = ETH_TX_DYNAMIC_FEE;
     tx.chain_id = 1;
     tx.nonce = 7;
     tx.gas = 21000;
     tx.max_fee = u256_from_u64(30000000000ull);
     tx.max_priority_fee = u256_from_u64(2000000000ull);
     tx.has_to = 1;
-    assert_int_equal(kms_hex_decode_fixed("0x70997970C51812dc3A010C7d01b50e0d17dc79C8", tx.to, 20, &e), 0);
+    assert_int_equal(eth_hex_decode_fixed("0x70997970C51812dc3A010C7d01b50e0d17dc79C8", tx.to, 20, &e), 0);
     tx.value = u256_from_u64(1000000000000000000ull);
-    assert_int_equal(kms_hex_decode_fixed(ANVIL_KEY, key, 32, &e), 0);
-    assert_int_equal(kms_tx_sign(&tx, key, &e), 0);
-    kms_wipe(key, 32);
-    assert_int_equal(kms_tx_encode_signed(&tx, &b, &e), 0);
+    assert_int_equal(eth_hex_decode_fixed(ANVIL_KEY, key, 32, &e), 0);
+    assert_int_equal(eth_tx_sign(&tx, key, &e), 0);
+    eth_wipe(key, 32);
+    assert_int_equal(eth_tx_encode_signed(&tx, &b, &e), 0);
     assert_hex(b.data, b.len, TYPE2_RAW);
-    assert_int_equal(kms_tx_hash(&tx, hash, &e), 0);
+    assert_int_equal(eth_tx_hash(&tx, hash, &e), 0);
     assert_hex(hash, 32, TYPE2_HASH);
-    kms_buf_free(&b);
-    kms_tx_free(&tx);
+    eth_buf_free(&b);
+    eth_tx_free(&tx);
 }
 
 static void test_decode_cast_vectors(void **state)
 {
     (void)state;
-    kms_tx tx;
+    eth_tx tx;
     check_round_trip(TYPE2_RAW, ANVIL_ADDR, &tx);
     assert_int_equal(tx.type, 2);
-    assert_int_equal(kms_tx_v(&tx), 0);
-    kms_tx_free(&tx);
+    assert_int_equal(eth_tx_v(&tx), 0);
+    eth_tx_free(&tx);
 
     check_round_trip(TYPE2_AL_RAW, ANVIL_ADDR, &tx);
     assert_int_equal(tx.chain_id, 5);
@@ -180,37 +180,37 @@ static void test_decode_cast_vectors(void **state)
     assert_int_equal(tx.access_list[0].keys[0][31], 1);
     assert_int_equal(tx.access_list[1].nkeys, 0);
     assert_int_equal(tx.access_list[1].address[19], 1);
-    kms_tx_free(&tx);
+    eth_tx_free(&tx);
 
     check_round_trip(TYPE2_CREATE_RAW, ANVIL_ADDR, &tx);
     assert_false(tx.has_to);
     assert_int_equal(tx.nonce, 300);
     assert_int_equal(tx.sig.s[0], 0x0a);
-    kms_tx_free(&tx);
+    eth_tx_free(&tx);
 
     check_round_trip(TYPE1_RAW, ANVIL_ADDR, &tx);
     assert_int_equal(tx.type, 1);
     assert_int_equal(tx.access_len, 1);
-    kms_tx_free(&tx);
+    eth_tx_free(&tx);
 
     check_round_trip(PRE155_RAW, ANVIL_ADDR, &tx);
     assert_false(tx.has_chain_id);
-    assert_int_equal(kms_tx_v(&tx), 27);
-    kms_tx_free(&tx);
+    assert_int_equal(eth_tx_v(&tx), 27);
+    eth_tx_free(&tx);
 }
 
 /* Asserts that decoding hex fails with a message containing needle. */
 static void assert_bad(const char *hex, const char *needle)
 {
-    kms_buf raw = {0};
-    kms_tx tx;
-    kms_error e = {0};
+    eth_buf raw = {0};
+    eth_tx tx;
+    eth_error e = {0};
     unhex_buf(hex, &raw);
-    int rc = kms_tx_decode(raw.data, raw.len, &tx, &e);
+    int rc = eth_tx_decode(raw.data, raw.len, &tx, &e);
     if (rc == 0 || !strstr(e.msg, needle))
         fail_msg("%.40s...: rc %d, message '%s', wanted '%s'", hex, rc, e.msg, needle);
     assert_null(tx.data.data);
-    kms_buf_free(&raw);
+    eth_buf_free(&raw);
 }
 
 static void test_decode_rejects(void **state)
@@ -241,36 +241,36 @@ static void test_decode_rejects(void **state)
 static void test_sender_rejects_bad_signature(void **state)
 {
     (void)state;
-    kms_buf raw = {0};
-    kms_tx tx;
-    kms_error e;
+    eth_buf raw = {0};
+    eth_tx tx;
+    eth_error e;
     uint8_t addr[20];
     unhex_buf(TYPE2_RAW, &raw);
-    assert_int_equal(kms_tx_decode(raw.data, raw.len, &tx, &e), 0);
+    assert_int_equal(eth_tx_decode(raw.data, raw.len, &tx, &e), 0);
     memset(tx.sig.s, 0xff, 32);
-    assert_int_equal(kms_tx_sender(&tx, addr, &e), -KMS_EINVAL);
-    kms_tx_free(&tx);
-    kms_buf_free(&raw);
+    assert_int_equal(eth_tx_sender(&tx, addr, &e), -ETH_EINVAL);
+    eth_tx_free(&tx);
+    eth_buf_free(&raw);
 }
 
 /* fuzz: legacy v = 2^64-1 (chain id 2^63-18, y 0) decoded but did not re-encode. */
 static void test_legacy_max_v_round_trips(void **state)
 {
     (void)state;
-    kms_buf raw = {0}, again = {0};
-    kms_tx tx;
-    kms_error e;
+    eth_buf raw = {0}, again = {0};
+    eth_tx tx;
+    eth_error e;
     unhex_buf("0xd1808080808080" "88ffffffffffffffff" "0101", &raw);
-    assert_int_equal(kms_tx_decode(raw.data, raw.len, &tx, &e), 0);
-    assert_int_equal(kms_tx_v(&tx), UINT64_MAX);
-    assert_int_equal(kms_tx_encode_signed(&tx, &again, &e), 0);
+    assert_int_equal(eth_tx_decode(raw.data, raw.len, &tx, &e), 0);
+    assert_int_equal(eth_tx_v(&tx), UINT64_MAX);
+    assert_int_equal(eth_tx_encode_signed(&tx, &again, &e), 0);
     assert_int_equal(again.len, raw.len);
     assert_memory_equal(again.data, raw.data, raw.len);
     tx.sig.v = 1; /* chainId*2+36 would overflow: refused */
-    assert_int_equal(kms_tx_encode_signed(&tx, &again, &e), -KMS_ERANGE);
-    kms_tx_free(&tx);
-    kms_buf_free(&raw);
-    kms_buf_free(&again);
+    assert_int_equal(eth_tx_encode_signed(&tx, &again, &e), -ETH_ERANGE);
+    eth_tx_free(&tx);
+    eth_buf_free(&raw);
+    eth_buf_free(&again);
 }
 
 int main(void)

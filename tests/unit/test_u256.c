@@ -14,7 +14,7 @@
 static u256 parse(const char *s)
 {
     u256 r;
-    kms_error e;
+    eth_error e;
     assert_int_equal(u256_parse(s, strlen(s), &r, &e), 0);
     return r;
 }
@@ -49,16 +49,16 @@ static void test_parse_errors(void **state)
 {
     (void)state;
     u256 r;
-    kms_error e;
+    eth_error e;
     const char *over = "115792089237316195423570985008687907853269984665640564039457584007913129639936";
-    assert_int_equal(u256_parse(over, strlen(over), &r, &e), -KMS_ERANGE);
+    assert_int_equal(u256_parse(over, strlen(over), &r, &e), -ETH_ERANGE);
     assert_non_null(strstr(e.msg, "does not fit"));
-    assert_int_equal(u256_parse("12a", 3, &r, &e), -KMS_EINVAL);
-    assert_int_equal(u256_parse("", 0, &r, &e), -KMS_EINVAL);
-    assert_int_equal(u256_parse("0x", 2, &r, &e), -KMS_EINVAL);
-    assert_int_equal(u256_parse("0x1g", 4, &r, &e), -KMS_EINVAL);
+    assert_int_equal(u256_parse("12a", 3, &r, &e), -ETH_EINVAL);
+    assert_int_equal(u256_parse("", 0, &r, &e), -ETH_EINVAL);
+    assert_int_equal(u256_parse("0x", 2, &r, &e), -ETH_EINVAL);
+    assert_int_equal(u256_parse("0x1g", 4, &r, &e), -ETH_EINVAL);
     const char *bighex = "0x1" "0000000000000000000000000000000000000000000000000000000000000000";
-    assert_int_equal(u256_parse(bighex, strlen(bighex), &r, &e), -KMS_ERANGE);
+    assert_int_equal(u256_parse(bighex, strlen(bighex), &r, &e), -ETH_ERANGE);
 }
 
 static void test_arith(void **state)
@@ -84,14 +84,14 @@ static void test_divmod(void **state)
 {
     (void)state;
     u256 a = parse(MAX_DEC), b = parse("1000000007"), q, rem, back;
-    kms_error e;
+    eth_error e;
     assert_int_equal(u256_divmod(&q, &rem, &a, &b, &e), 0);
     assert_int_equal(u256_mul(&back, &q, &b), 0);
     assert_int_equal(u256_add(&back, &back, &rem), 0);
     assert_int_equal(u256_cmp(&back, &a), 0);
     assert_true(u256_cmp(&rem, &b) < 0);
     u256 zero = u256_from_u64(0);
-    assert_int_equal(u256_divmod(&q, &rem, &a, &zero, &e), -KMS_EINVAL);
+    assert_int_equal(u256_divmod(&q, &rem, &a, &zero, &e), -ETH_EINVAL);
 }
 
 static void test_be(void **state)
@@ -112,7 +112,7 @@ static void test_units(void **state)
 {
     (void)state;
     u256 r;
-    kms_error e;
+    eth_error e;
     char out[U256_DEC_MAX + 2];
     assert_int_equal(u256_parse_units("1.5", 18, &r, &e), 0);
     assert_dec(&r, "1500000000000000000");
@@ -125,14 +125,14 @@ static void test_units(void **state)
     r = u256_from_u64(1);
     u256_format_units(&r, 18, out);
     assert_string_equal(out, "0.000000000000000001");
-    assert_int_equal(u256_parse_units("0.0000000001", 9, &r, &e), -KMS_EINVAL);
+    assert_int_equal(u256_parse_units("0.0000000001", 9, &r, &e), -ETH_EINVAL);
     assert_non_null(strstr(e.msg, "decimal places"));
-    assert_int_equal(u256_parse_units("1e5", 18, &r, &e), -KMS_EINVAL);
+    assert_int_equal(u256_parse_units("1e5", 18, &r, &e), -ETH_EINVAL);
     /* fuzz: decimals past 77 overflowed out; now refused */
     assert_int_equal(u256_format_units(&r, U256_MAX_DECIMALS, out), 0);
-    assert_int_equal(u256_format_units(&r, 205, out), -KMS_ERANGE);
+    assert_int_equal(u256_format_units(&r, 205, out), -ETH_ERANGE);
     assert_string_equal(out, "");
-    assert_int_equal(u256_parse_units("0", 205, &r, &e), -KMS_ERANGE);
+    assert_int_equal(u256_parse_units("0", 205, &r, &e), -ETH_ERANGE);
 }
 
 int main(void)
