@@ -55,9 +55,9 @@ static void check_round_trip(const eth_abi_type *params, const eth_abi_value *v)
     free(text);
     free(text2);
     eth_abi_value_clear(&v2);
-    eth_buf_free(&enc);
-    eth_buf_free(&enc2);
-    eth_buf_free(&plain);
+    eth_buf_clear(&enc);
+    eth_buf_clear(&enc2);
+    eth_buf_clear(&plain);
 }
 
 /* Decodes data[0..n) against the inputs of signature text sigtext. */
@@ -73,7 +73,7 @@ static void run(const char *sigtext, const uint8_t *data, size_t n)
     else
         FUZZ_CHECK(err.msg[0] != '\0', "failure without a message");
     eth_abi_value_clear(&v);
-    eth_abi_sig_free(&sig);
+    eth_abi_sig_clear(&sig);
 }
 
 /* Input: byte 0 < 0x80 picks NASTY[byte 0 % n] and the rest is data; otherwise the signature

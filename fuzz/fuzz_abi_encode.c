@@ -46,7 +46,7 @@ static void check_encode(const eth_abi_type *params, char *const *texts, size_t 
     eth_abi_value dec = {0};
     if (eth_abi_encode_args(params, texts, n, &enc, &err) != 0) {
         FUZZ_CHECK(err.msg[0] != '\0', "failure without a message");
-        eth_buf_free(&enc);
+        eth_buf_clear(&enc);
         return;
     }
     int rc = eth_abi_decode(params, enc.data, enc.len, &dec, &err);
@@ -58,8 +58,8 @@ static void check_encode(const eth_abi_type *params, char *const *texts, size_t 
     FUZZ_CHECK(enc.len == enc2.len && (enc.len == 0 || memcmp(enc.data, enc2.data, enc.len) == 0),
                "re-encoding the decoded value differs");
     eth_abi_value_clear(&dec);
-    eth_buf_free(&enc);
-    eth_buf_free(&enc2);
+    eth_buf_clear(&enc);
+    eth_buf_clear(&enc2);
 }
 
 /* Splits values at top-level commas into n NUL-terminated texts; returns n or -1. */

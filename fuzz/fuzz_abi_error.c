@@ -57,6 +57,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         FUZZ_CHECK(err.msg[0] != '\0', "failure without a message");
     }
-    eth_buf_free(&out);
+    eth_buf_clear(&out);
     return 0;
 }

@@ -50,9 +50,9 @@ static void check_sig(const char *s, bool lenient)
         FUZZ_CHECK(eth_abi_selector(&sig, sel, &err) == 0, "no selector");
         FUZZ_CHECK(eth_abi_selector(&again, sel2, &err) == 0, "no selector for canonical sig");
         FUZZ_CHECK(memcmp(sel, sel2, 4) == 0, "selector differs after canonicalising");
-        eth_abi_sig_free(&again);
+        eth_abi_sig_clear(&again);
     }
-    eth_abi_sig_free(&sig);
+    eth_abi_sig_clear(&sig);
 }
 
 /* Input: the text of a type or signature; both grammars (strict and lenient) read it. */

@@ -41,7 +41,7 @@ static void check_integers(const eth_rlp_item *item, const uint8_t *data, size_t
         FUZZ_CHECK(eth_rlp_put_u256(&b, &v256, &err) == 0, "put_u256 failed");
         FUZZ_CHECK(b.len == size && memcmp(b.data, data, size) == 0, "u256 does not round-trip");
     }
-    eth_buf_free(&b);
+    eth_buf_clear(&b);
 }
 
 /* Counts a list's items and checks eth_rlp_list_exact agrees on the count. */
@@ -92,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     eth_buf out = {0};
     reencode(&item, &out);
     FUZZ_CHECK(out.len == size && memcmp(out.data, data, size) == 0, "re-encoding differs");
-    eth_buf_free(&out);
+    eth_buf_clear(&out);
     if (item.is_list)
         check_list_exact(&item);
     else

@@ -25,7 +25,7 @@ static void check_round_trip(const eth_tx *tx, const uint8_t *data, size_t size)
         fprintf(stderr, "re-encode failed: %s\n", err.msg);
     FUZZ_CHECK(rc == 0, "decoded tx does not re-encode");
     FUZZ_CHECK(out.len == size && memcmp(out.data, data, size) == 0, "re-encoding differs");
-    eth_buf_free(&out);
+    eth_buf_clear(&out);
     FUZZ_CHECK(eth_tx_hash(tx, hash, &err) == 0, "hash failed");
     FUZZ_CHECK(eth_tx_signing_hash(tx, hash, &err) == 0, "signing hash failed");
 }
@@ -44,6 +44,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t addr[20];
     int rc = eth_tx_sender(&tx, addr, &err);
     FUZZ_CHECK(rc == 0 || err.msg[0] != '\0', "sender failure without a message");
-    eth_tx_free(&tx);
+    eth_tx_clear(&tx);
     return 0;
 }

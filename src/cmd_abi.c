@@ -67,7 +67,10 @@ static int parse_sig(const char *text, bool lenient, eth_abi_sig *sig)
 
 static int print_hex_line(const uint8_t *p, size_t n, bool json, const char *key)
 {
-    char *h = eth_hex_encode_alloc(p, n);
+    char *h = NULL;
+    eth_error e;
+    if (eth_hex_encode_alloc(p, n, &h, &e) != 0)
+        h = NULL;
     if (!h)
         return cli_fail("out of memory");
     int rc = CLI_OK;
@@ -115,7 +118,7 @@ int cmd_sig(int argc, char **argv)
         eth_error err = {0};
         rc = eth_abi_selector(&sig, sel, &err) != 0 ? cli_fail_err(&err)
                                                     : print_hex_line(sel, 4, json, "selector");
-        eth_abi_sig_free(&sig);
+        eth_abi_sig_clear(&sig);
     }
     cli_args_free(&a);
     return rc;
@@ -147,8 +150,8 @@ static int encode_common(int argc, char **argv, const char *help, bool with_sele
         lrc = eth_abi_encode_args(sig.inputs, a.pos + 1, (size_t)(a.npos - 1), &out, &err);
     rc = lrc != 0 ? cli_fail_err(&err)
                   : print_hex_line(out.data, out.len, json, with_selector ? "calldata" : "encoded");
-    eth_buf_free(&out);
-    eth_abi_sig_free(&sig);
+    eth_buf_clear(&out);
+    eth_abi_sig_clear(&sig);
     cli_args_free(&a);
     return rc;
 }
@@ -200,7 +203,7 @@ static json_t *to_json(const eth_abi_value *v)
     json_t *s = NULL;
     if (eth_abi_format_plain(v, &b, &err) == 0)
         s = json_stringn((const char *)b.data, b.len);
-    eth_buf_free(&b);
+    eth_buf_clear(&b);
     return s;
 }
 
@@ -212,12 +215,12 @@ static int print_values(const eth_abi_value *tuple, bool json)
         eth_buf b = {0};
         eth_error err = {0};
         if (eth_abi_format(&tuple->items[i], &b, &err) != 0) {
-            eth_buf_free(&b);
+            eth_buf_clear(&b);
             return cli_fail_err(&err);
         }
         fwrite(b.data, 1, b.len, stdout);
         fputc('\n', stdout);
-        eth_buf_free(&b);
+        eth_buf_clear(&b);
     }
     return CLI_OK;
 }
@@ -241,7 +244,7 @@ static int decode_and_print(const eth_abi_type *types, const char *text, bool sk
         rc = print_values(&v, json);
         eth_abi_value_clear(&v);
     }
-    eth_buf_free(&data);
+    eth_buf_clear(&data);
     return rc;
 }
 
@@ -257,7 +260,7 @@ static int decode_common(int argc, char **argv, const char *help, bool calldata)
     if (rc == CLI_OK) {
         const eth_abi_type *types = (calldata || input) ? sig.inputs : sig.outputs;
         rc = decode_and_print(types, a.pos[1], calldata, json);
-        eth_abi_sig_free(&sig);
+        eth_abi_sig_clear(&sig);
     }
     cli_args_free(&a);
     return rc;

@@ -64,8 +64,11 @@ static int bytecode(const char *name, bool runtime, bool json)
     const kms_artifact *a = find(name);
     if (!a)
         return CLI_FAIL;
-    char *hex = runtime ? eth_hex_encode_alloc(a->runtime, a->runtime_len)
-                        : eth_hex_encode_alloc(a->bytecode, a->bytecode_len);
+    char *hex = NULL;
+    eth_error e;
+    if ((runtime ? eth_hex_encode_alloc(a->runtime, a->runtime_len, &hex, &e)
+                 : eth_hex_encode_alloc(a->bytecode, a->bytecode_len, &hex, &e)) != 0)
+        hex = NULL;
     if (!hex)
         return cli_fail("out of memory");
     if (json) {

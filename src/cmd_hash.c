@@ -104,7 +104,7 @@ static int keccak_of(const uint8_t *p, size_t n, uint8_t hash[32], eth_error *er
     int rc = eth_hex_decode((const char *)p, n, &bytes, err);
     if (rc == 0)
         eth_keccak256(bytes.data, bytes.len, hash);
-    eth_buf_free(&bytes);
+    eth_buf_clear(&bytes);
     return rc;
 }
 
@@ -138,10 +138,10 @@ int cmd_keccak(int argc, char **argv)
     char value[48];
     if (rc != 0) {
         shown(in.data ? (const char *)in.data : "", in.len, value);
-        eth_buf_free(&in);
+        eth_buf_clear(&in);
         return cli_fail("keccak: %s '%s': %s", what, value, err.msg);
     }
-    eth_buf_free(&in);
+    eth_buf_clear(&in);
     char hex[67];
     eth_hex_encode(hash, 32, hex);
     return print_result("hash", hex, json);

@@ -40,7 +40,10 @@ static int put_u64(json_t *o, const char *key, uint64_t v)
 /* Adds key = "0x..." hex of the bytes p[0..n). */
 static int put_bytes(json_t *o, const char *key, const uint8_t *p, size_t n)
 {
-    char *hex = eth_hex_encode_alloc(p, n);
+    char *hex = NULL;
+    eth_error e;
+    if (eth_hex_encode_alloc(p, n, &hex, &e) != 0)
+        hex = NULL;
     if (!hex)
         return -1;
     int rc = json_object_set_new(o, key, json_string(hex));
@@ -162,10 +165,10 @@ static int decode_and_print(const char *text, eth_error *err)
         rc = eth_tx_sender(&tx, signer, err);
     if (rc == 0)
         rc = eth_tx_hash(&tx, hash, err);
-    eth_buf_free(&raw);
+    eth_buf_clear(&raw);
     if (rc == 0)
         rc = print_cast_style(tx_json(&tx, signer, hash));
-    eth_tx_free(&tx);
+    eth_tx_clear(&tx);
     return rc;
 }
 
@@ -174,7 +177,7 @@ static char *read_stdin_text(eth_error *err)
 {
     eth_buf b = {0};
     if (cli_read_stdin(&b, err)) {
-        eth_buf_free(&b);
+        eth_buf_clear(&b);
         return NULL;
     }
     while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r' ||
@@ -188,7 +191,7 @@ static char *read_stdin_text(eth_error *err)
     } else {
         eth_fail(err, ETH_ENOMEM, "out of memory");
     }
-    eth_buf_free(&b);
+    eth_buf_clear(&b);
     return s;
 }
 

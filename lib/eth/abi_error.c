@@ -61,7 +61,7 @@ static int decode_error_string(const uint8_t *d, size_t n, eth_buf *out, eth_err
     int rc = eth_abi_sig_parse("Error(string)", false, &sig, err);
     if (rc == 0)
         rc = format_call(&sig, d + 4, n - 4, out, err);
-    eth_abi_sig_free(&sig);
+    eth_abi_sig_clear(&sig);
     return rc;
 }
 
@@ -98,7 +98,7 @@ static int decode_custom(const uint8_t *d, size_t n, const char *const *sigs, si
             *found = 1;
             rc = format_call(&sig, d + 4, n - 4, out, err);
         }
-        eth_abi_sig_free(&sig);
+        eth_abi_sig_clear(&sig);
         if (rc != 0)
             return rc;
     }

@@ -6,7 +6,7 @@
 #include <string.h>
 #include "address.h"
 #include "u256.h"
-#include "utf8_lossy.h"
+#include "internal/utf8.h"
 
 static int put(eth_buf *out, const char *s, eth_error *err)
 {
@@ -50,12 +50,7 @@ static int put_number(const eth_abi_value *v, int hint, eth_buf *out, eth_error 
 
 static int put_hex(const uint8_t *p, size_t n, eth_buf *out, eth_error *err)
 {
-    char *h = eth_hex_encode_alloc(p, n);
-    if (!h)
-        return eth_fail(err, ETH_ENOMEM, "out of memory");
-    int rc = put(out, h, err);
-    free(h);
-    return rc;
+    return eth_hex_append(out, p, n, err);
 }
 
 static const char *simple_escape(uint32_t cp)

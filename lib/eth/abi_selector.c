@@ -29,7 +29,7 @@ int eth_abi_selector_of(const char *text, uint8_t out[4], eth_error *err)
     if (rc != 0)
         return rc;
     rc = eth_abi_selector(&sig, out, err);
-    eth_abi_sig_free(&sig);
+    eth_abi_sig_clear(&sig);
     return rc;
 }
 
@@ -43,6 +43,6 @@ int eth_abi_event_topic(const char *text, uint8_t out[32], eth_error *err)
     if (rc != 0)
         return rc;
     rc = hash_sig(&sig, out, err);
-    eth_abi_sig_free(&sig);
+    eth_abi_sig_clear(&sig);
     return rc;
 }

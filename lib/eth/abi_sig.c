@@ -185,11 +185,11 @@ int eth_abi_sig_parse(const char *text, bool lenient, eth_abi_sig *out, eth_erro
             rc = sig_error(&c, err, "unexpected text");
     }
     if (rc != 0)
-        eth_abi_sig_free(out);
+        eth_abi_sig_clear(out);
     return rc;
 }
 
-void eth_abi_sig_free(eth_abi_sig *sig)
+void eth_abi_sig_clear(eth_abi_sig *sig)
 {
     free(sig->name);
     eth_abi_type_free(sig->inputs);

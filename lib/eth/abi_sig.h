@@ -17,7 +17,7 @@ typedef struct eth_abi_sig {
 int eth_abi_sig_parse(const char *text, bool lenient, eth_abi_sig *out, eth_error *err);
 
 /* Frees what eth_abi_sig_parse allocated. */
-void eth_abi_sig_free(eth_abi_sig *sig);
+void eth_abi_sig_clear(eth_abi_sig *sig);
 
 /* Writes "name(T1,T2)" (canonical input types) to out; returns 0 or -ETH_ERANGE. */
 int eth_abi_sig_canonical(const eth_abi_sig *sig, char *out, size_t cap, eth_error *err);

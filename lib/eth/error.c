@@ -1,26 +1,48 @@
-/* error.c: filling eth_error and wiping secrets. */
+/* error.c: filling eth_error, error names, strerror_r, and wiping secrets. */
 #include "error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+ETH_PRINTF(3, 0)
+static void set_message(eth_error *err, int code, const char *fmt, va_list ap)
+{
+    err->code = code;
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    err->data_len = 0;
+    err->data_truncated = false;
+}
+
 int eth_fail(eth_error *err, int code, const char *fmt, ...)
 {
     if (err) {
         va_list ap;
         va_start(ap, fmt);
-        err->code = code;
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        set_message(err, code, fmt, ap);
         va_end(ap);
     }
     return -code;
 }
 
+int eth_fail_revert(eth_error *err, const uint8_t *data, size_t n, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        set_message(err, ETH_EREVERT, fmt, ap);
+        va_end(ap);
+        size_t keep = n < sizeof err->data ? n : sizeof err->data;
+        if (keep)
+            memcpy(err->data, data, keep);
+        err->data_len = keep;
+        err->data_truncated = keep < n;
+    }
+    return -ETH_EREVERT;
+}
+
 int eth_error_prefix(eth_error *err, const char *fmt, ...)
 {
-    if (!err)
-        return -ETH_EINVAL;
     char prefix[256];
     va_list ap;
     va_start(ap, fmt);
@@ -28,8 +50,6 @@ int eth_error_prefix(eth_error *err, const char *fmt, ...)
     va_end(ap);
     size_t pl = strlen(prefix), cap = sizeof err->msg - 1;
     size_t ml = strnlen(err->msg, cap);
-    if (pl > cap)
-        pl = cap;
     if (ml > cap - pl)
         ml = cap - pl;
     memmove(err->msg + pl, err->msg, ml);
@@ -43,7 +63,28 @@ void eth_error_clear(eth_error *err)
     if (err) {
         err->code = ETH_OK;
         err->msg[0] = '\0';
+        err->data_len = 0;
+        err->data_truncated = false;
     }
+}
+
+const char *eth_err_name(int code)
+{
+    static const char *const NAMES[] = {"ok",     "invalid",     "range", "nomem",
+                                        "io",     "crypto",      "unsupported", "state",
+                                        "rpc",    "timeout",     "revert"};
+    if (code < 0)
+        code = -code;
+    return (size_t)code < sizeof NAMES / sizeof NAMES[0] ? NAMES[code] : "unknown";
+}
+
+const char *eth_strerror(int errnum, char *buf, size_t cap)
+{
+    if (cap == 0)
+        return buf;
+    if (strerror_r(errnum, buf, cap) != 0)
+        snprintf(buf, cap, "error %d", errnum);
+    return buf;
 }
 
 void eth_wipe(void *p, size_t n)

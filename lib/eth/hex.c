@@ -1,65 +1,10 @@
-/* hex.c: hex text <-> bytes and the growable byte buffer. */
+/* hex.c: hex text to bytes and back. */
 #include "hex.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-int eth_buf_reserve(eth_buf *b, size_t extra, eth_error *err)
-{
-    if (extra <= b->cap - b->len)
-        return 0;
-    if (extra > SIZE_MAX / 2 - b->len)
-        return eth_fail(err, ETH_ENOMEM, "buffer too large (%zu more bytes)", extra);
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap - b->len < extra)
-        cap *= 2;
-    uint8_t *p = malloc(cap);
-    if (!p)
-        return eth_fail(err, ETH_ENOMEM, "out of memory (%zu bytes)", cap);
-    if (b->len)
-        memcpy(p, b->data, b->len);
-    if (b->data) {
-        eth_wipe(b->data, b->cap);
-        free(b->data);
-    }
-    b->data = p;
-    b->cap = cap;
-    return 0;
-}
-
-int eth_buf_append(eth_buf *b, const void *p, size_t n, eth_error *err)
-{
-    if (n == 0)
-        return 0;
-    int rc = eth_buf_reserve(b, n, err);
-    if (rc)
-        return rc;
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-    return 0;
-}
-
-int eth_buf_fill(eth_buf *b, uint8_t v, size_t n, eth_error *err)
-{
-    if (n == 0)
-        return 0;
-    int rc = eth_buf_reserve(b, n, err);
-    if (rc)
-        return rc;
-    memset(b->data + b->len, v, n);
-    b->len += n;
-    return 0;
-}
-
-void eth_buf_free(eth_buf *b)
-{
-    if (b->data) {
-        eth_wipe(b->data, b->cap);
-        free(b->data);
-    }
-    b->data = NULL;
-    b->len = b->cap = 0;
-}
+#include "text.h"
 
 int eth_hex_digit(char c)
 {
@@ -72,13 +17,13 @@ int eth_hex_digit(char c)
     return -1;
 }
 
-int eth_hex_has_prefix(const char *s, size_t n)
+bool eth_hex_has_prefix(const char *s, size_t n)
 {
     return n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
 }
 
-/* Decodes exactly n hex chars (even n) into out; returns 0 or -ETH_EINVAL naming the position. */
-static int decode_digits(const char *s, size_t n, uint8_t *out, eth_error *err)
+/* Decodes exactly n hex chars (even n) into out; offset is the prefix length, for positions. */
+static int decode_digits(const char *s, size_t n, size_t offset, uint8_t *out, eth_error *err)
 {
     if (n % 2)
         return eth_fail(err, ETH_EINVAL, "odd number of hex digits (%zu)", n);
@@ -86,8 +31,9 @@ static int decode_digits(const char *s, size_t n, uint8_t *out, eth_error *err)
         int hi = eth_hex_digit(s[i]), lo = eth_hex_digit(s[i + 1]);
         if (hi < 0 || lo < 0) {
             size_t bad = hi < 0 ? i : i + 1;
-            return eth_fail(err, ETH_EINVAL, "invalid hex character '%c' at position %zu", s[bad],
-                            bad);
+            char shown[ETH_CLIP_BUF];
+            return eth_fail(err, ETH_EINVAL, "invalid hex character '%s' at position %zu",
+                            eth_text_clip(s + bad, 1, shown), bad + offset);
         }
         out[i / 2] = (uint8_t)(hi << 4 | lo);
     }
@@ -96,16 +42,14 @@ static int decode_digits(const char *s, size_t n, uint8_t *out, eth_error *err)
 
 int eth_hex_decode(const char *s, size_t n, eth_buf *out, eth_error *err)
 {
-    if (eth_hex_has_prefix(s, n)) {
-        s += 2;
-        n -= 2;
-    }
+    size_t skip = eth_hex_has_prefix(s, n) ? 2 : 0;
+    s += skip;
+    n -= skip;
     if (n % 2)
         return eth_fail(err, ETH_EINVAL, "odd number of hex digits (%zu)", n);
-    int rc = eth_buf_reserve(out, n / 2 + 1, err);
-    if (rc)
-        return rc;
-    rc = decode_digits(s, n, out->data + out->len, err);
+    int rc = eth_buf_reserve(out, n / 2, err);
+    if (rc == 0 && n)
+        rc = decode_digits(s, n, skip, out->data + out->len, err);
     if (rc == 0)
         out->len += n / 2;
     return rc;
@@ -113,15 +57,11 @@ int eth_hex_decode(const char *s, size_t n, eth_buf *out, eth_error *err)
 
 int eth_hex_decode_fixed(const char *s, uint8_t *out, size_t outlen, eth_error *err)
 {
-    size_t n = strlen(s);
-    if (eth_hex_has_prefix(s, n)) {
-        s += 2;
-        n -= 2;
-    }
-    if (n != outlen * 2)
+    size_t n = strlen(s), skip = eth_hex_has_prefix(s, n) ? 2 : 0;
+    if (n - skip != outlen * 2)
         return eth_fail(err, ETH_EINVAL, "expected %zu bytes (%zu hex digits), got %zu digits",
-                        outlen, outlen * 2, n);
-    return decode_digits(s, n, out, err);
+                        outlen, outlen * 2, n - skip);
+    return decode_digits(s + skip, n - skip, skip, out, err);
 }
 
 void eth_hex_encode(const uint8_t *p, size_t n, char *out)
@@ -136,12 +76,27 @@ void eth_hex_encode(const uint8_t *p, size_t n, char *out)
     *out = '\0';
 }
 
-char *eth_hex_encode_alloc(const uint8_t *p, size_t n)
+int eth_hex_encode_alloc(const uint8_t *p, size_t n, char **out, eth_error *err)
+{
+    *out = NULL;
+    if (n > (SIZE_MAX - 3) / 2)
+        return eth_fail(err, ETH_ENOMEM, "%zu bytes are too many to print as hex", n);
+    char *s = malloc(2 * n + 3);
+    if (!s)
+        return eth_fail(err, ETH_ENOMEM, "out of memory (%zu bytes of hex)", 2 * n + 3);
+    eth_hex_encode(p, n, s);
+    *out = s;
+    return 0;
+}
+
+int eth_hex_append(eth_buf *out, const uint8_t *p, size_t n, eth_error *err)
 {
     if (n > (SIZE_MAX - 3) / 2)
-        return NULL;
-    char *s = malloc(2 * n + 3);
-    if (s)
-        eth_hex_encode(p, n, s);
-    return s;
+        return eth_fail(err, ETH_ENOMEM, "%zu bytes are too many to print as hex", n);
+    int rc = eth_buf_reserve(out, 2 * n + 3, err);
+    if (rc == 0) {
+        eth_hex_encode(p, n, (char *)out->data + out->len);
+        out->len += 2 * n + 2;
+    }
+    return rc;
 }

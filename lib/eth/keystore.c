@@ -156,17 +156,17 @@ static int get_salt(json_t *obj, ks_parsed *k, eth_error *err)
     eth_buf b = {0};
     int rc = eth_hex_decode(s, len, &b, err);
     if (rc < 0) {
-        eth_buf_free(&b);
+        eth_buf_clear(&b);
         return eth_error_prefix(err, "field '%ssalt': ", where);
     }
     if (b.len == 0 || b.len > ETH_KEYSTORE_MAX_SALT) {
-        eth_buf_free(&b);
+        eth_buf_clear(&b);
         return eth_fail(err, ETH_ERANGE, "field '%ssalt' must be 1..%u bytes", where,
                         ETH_KEYSTORE_MAX_SALT);
     }
     memcpy(k->salt, b.data, b.len);
     k->salt_len = b.len;
-    eth_buf_free(&b);
+    eth_buf_clear(&b);
     return 0;
 }
 
@@ -519,8 +519,8 @@ int eth_uuid_v4(char out[37], eth_error *err)
 /* Sets obj[name] to the hex of p[0..n) without 0x (as geth writes it); returns 0 or -1. */
 static int set_hex(json_t *obj, const char *name, const uint8_t *p, size_t n)
 {
-    char *h = eth_hex_encode_alloc(p, n);
-    int rc = h ? json_object_set_new(obj, name, json_string(h + 2)) : -1;
+    char *h = NULL;
+    int rc = eth_hex_encode_alloc(p, n, &h, NULL) == 0 ? json_object_set_new(obj, name, json_string(h + 2)) : -1;
     free(h);
     return rc;
 }

@@ -13,9 +13,9 @@ void eth_tx_init(eth_tx *tx)
     memset(tx, 0, sizeof *tx);
 }
 
-void eth_tx_free(eth_tx *tx)
+void eth_tx_clear(eth_tx *tx)
 {
-    eth_buf_free(&tx->data);
+    eth_buf_clear(&tx->data);
     for (size_t i = 0; i < tx->access_len; i++)
         free(tx->access_list[i].keys);
     free(tx->access_list);
@@ -155,7 +155,7 @@ static int hash_encoding(const eth_tx *tx, bool with_signature, uint8_t hash[32]
     int rc = with_signature ? eth_tx_encode_signed(tx, &b, err) : encode(tx, false, &b, err);
     if (rc == 0)
         eth_keccak256(b.data, b.len, hash);
-    eth_buf_free(&b);
+    eth_buf_clear(&b);
     return rc;
 }
 

@@ -21,7 +21,7 @@ typedef struct eth_access_entry {
     size_t nkeys;
 } eth_access_entry;
 
-/* A transaction. Zero-initialize (or eth_tx_init), fill, and release with eth_tx_free. */
+/* A transaction. Zero-initialize (or eth_tx_init), fill, and release with eth_tx_clear. */
 typedef struct eth_tx {
     int type;                     /* enum eth_tx_type */
     int has_chain_id;             /* legacy only: 0 means pre-EIP-155 (v = 27/28) */
@@ -45,7 +45,7 @@ typedef struct eth_tx {
 void eth_tx_init(eth_tx *tx);
 
 /* Frees tx's data and access list and zeroes it. */
-void eth_tx_free(eth_tx *tx);
+void eth_tx_clear(eth_tx *tx);
 
 /* Appends an access-list entry with a copy of nkeys storage keys. */
 int eth_tx_access_add(eth_tx *tx, const uint8_t address[20], const uint8_t (*keys)[32],

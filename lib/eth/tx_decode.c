@@ -207,7 +207,7 @@ int eth_tx_decode(const uint8_t *raw, size_t n, eth_tx *tx, eth_error *err)
     eth_tx_init(tx);
     int rc = decode_any(raw, n, tx, err);
     if (rc) {
-        eth_tx_free(tx);
+        eth_tx_clear(tx);
         return rc;
     }
     tx->is_signed = 1;

@@ -32,8 +32,8 @@ static char *decode_text(const char *types, const char *hex, eth_error *e)
             res = strdup((const char *)out.data);
         eth_abi_value_clear(&v);
     }
-    eth_buf_free(&d);
-    eth_buf_free(&out);
+    eth_buf_clear(&d);
+    eth_buf_clear(&out);
     eth_abi_type_free(t);
     return res;
 }

@@ -23,9 +23,9 @@ static char *calldata(const char *sigtext, char *const *args, size_t n, eth_erro
     char *hex = NULL;
     if (eth_abi_selector(&sig, sel, e) == 0 && eth_buf_append(&b, sel, 4, e) == 0 &&
         eth_abi_encode_args(sig.inputs, args, n, &b, e) == 0)
-        hex = eth_hex_encode_alloc(b.data, b.len);
-    eth_buf_free(&b);
-    eth_abi_sig_free(&sig);
+        assert_int_equal(eth_hex_encode_alloc(b.data, b.len, &hex, e), 0);
+    eth_buf_clear(&b);
+    eth_abi_sig_clear(&sig);
     return hex;
 }
 

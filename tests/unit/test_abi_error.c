@@ -17,8 +17,8 @@ static void assert_revert(const char *hex, const char *const *sigs, size_t n, co
     if (eth_abi_decode_revert(d.data, d.len, sigs, n, &out, &e) != 0)
         fail_msg("revert decode failed: %s", e.msg);
     assert_string_equal((const char *)out.data, want);
-    eth_buf_free(&d);
-    eth_buf_free(&out);
+    eth_buf_clear(&d);
+    eth_buf_clear(&out);
 }
 
 #define W0 "00000000000000000000000000000000000000000000000000000000000000"
@@ -66,7 +66,7 @@ static void test_unknown_and_bad(void **state)
     const char *bad[] = {"Foo(uint7)"};
     const uint8_t any[4] = {1, 2, 3, 4};
     assert_true(eth_abi_decode_revert(any, 4, bad, 1, &out, &e) < 0);
-    eth_buf_free(&out);
+    eth_buf_clear(&out);
 }
 
 int main(void)

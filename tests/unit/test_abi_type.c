@@ -128,7 +128,7 @@ static void test_sig_parse(void **state)
     assert_int_equal(s.inputs->nfields, 1);
     assert_int_equal(s.outputs->nfields, 1);
     assert_int_equal(s.outputs->fields[0]->kind, ETH_ABI_UINT);
-    eth_abi_sig_free(&s);
+    eth_abi_sig_clear(&s);
     assert_true(eth_abi_sig_parse("f(uint7)", false, &s, &e) < 0);
     assert_non_null(strstr(e.msg, "unknown type 'uint7'"));
     assert_true(eth_abi_sig_parse("f(uint256", false, &s, &e) < 0);

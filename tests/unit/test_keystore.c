@@ -467,7 +467,7 @@ static void expect_scrypt(const char *pw, const char *salt, uint64_t n, uint32_t
                                 out, want.len, &e),
                      0);
     assert_memory_equal(out, want.data, want.len);
-    eth_buf_free(&want);
+    eth_buf_clear(&want);
 }
 
 static void test_scrypt_rfc7914(void **state)

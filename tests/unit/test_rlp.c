@@ -142,8 +142,8 @@ static void test_valid_vectors(void **state)
             fail_msg("%s: rejected: %s", name, e.msg);
         assert_int_equal(eth_rlp_decode(want.data, want.len, &item, &e), 0);
         match_json(&item, json_object_get(v, "in"));
-        eth_buf_free(&want);
-        eth_buf_free(&got);
+        eth_buf_clear(&want);
+        eth_buf_clear(&got);
         count++;
     }
     assert_int_equal(count, 28);
@@ -163,7 +163,7 @@ static void test_invalid_vectors(void **state)
         if (eth_rlp_validate(raw.data, raw.len, 16, &e) == 0)
             fail_msg("%s: accepted", name);
         assert_true(e.msg[0] != '\0');
-        eth_buf_free(&raw);
+        eth_buf_clear(&raw);
         count++;
     }
     assert_int_equal(count, 17);
@@ -179,7 +179,7 @@ static void assert_rejects(const char *hex, const char *needle)
     int rc = eth_rlp_validate(raw.data, raw.len, 4, &e);
     if (rc == 0 || !strstr(e.msg, needle))
         fail_msg("%s: rc %d, message '%s', wanted '%s'", hex, rc, e.msg, needle);
-    eth_buf_free(&raw);
+    eth_buf_clear(&raw);
 }
 
 static void test_strictness(void **state)
@@ -226,7 +226,7 @@ static void test_integers(void **state)
     assert_int_equal(eth_rlp_decode(nine, 10, &item, &e), 0);
     assert_int_equal(eth_rlp_get_u64(&item, &v, &e), -ETH_ERANGE);
     assert_int_equal(eth_rlp_get_u256(&item, &big, &e), 0);
-    eth_buf_free(&b);
+    eth_buf_clear(&b);
 }
 
 static void test_list_boundaries(void **state)
@@ -249,7 +249,7 @@ static void test_list_boundaries(void **state)
         assert_int_equal(items[0].len, n);
         eth_rlp_item two[2];
         assert_int_equal(eth_rlp_list_exact(&list, two, 2, &e), -ETH_EINVAL);
-        eth_buf_free(&b);
+        eth_buf_clear(&b);
     }
 }
 

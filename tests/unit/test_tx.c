@@ -72,7 +72,9 @@ static void unhex_buf(const char *s, eth_buf *b)
 /* Asserts that p[0..n) is the hex string want. */
 static void assert_hex(const uint8_t *p, size_t n, const char *want)
 {
-    char *got = eth_hex_encode_alloc(p, n);
+    char *got = NULL;
+    eth_error e;
+    assert_int_equal(eth_hex_encode_alloc(p, n, &got, &e), 0);
     assert_non_null(got);
     assert_string_equal(got, want);
     free(got);
@@ -94,8 +96,8 @@ static void check_round_trip(const char *raw_hex, const char *sender, eth_tx *tx
     assert_int_equal(eth_tx_hash(tx, hash, &e), 0);
     eth_keccak256(raw.data, raw.len, h2);
     assert_memory_equal(hash, h2, 32);
-    eth_buf_free(&raw);
-    eth_buf_free(&again);
+    eth_buf_clear(&raw);
+    eth_buf_clear(&again);
 }
 
 static void test_eip155_example(void **state)
@@ -125,14 +127,14 @@ static void test_eip155_example(void **state)
     b.len = 0;
     assert_int_equal(eth_tx_encode_signed(&tx, &b, &e), 0);
     assert_hex(b.data, b.len, EIP155_RAW);
-    eth_buf_free(&b);
-    eth_tx_free(&tx);
+    eth_buf_clear(&b);
+    eth_tx_clear(&tx);
     check_round_trip(EIP155_RAW, "0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f", &tx);
     assert_int_equal(tx.nonce, 9);
     assert_true(tx.has_chain_id && tx.chain_id == 1);
     eth_tx_hash(&tx, hash, &e);
     assert_hex(hash, 32, "0x33469b22e9f636356c4160a87eb19df52b7412e8eac32a4a55ffe88ea8350788");
-    eth_tx_free(&tx);
+    eth_tx_clear(&tx);
 }
 
 static void test_type2_sign_matches_cast(void **state)
@@ -159,8 +161,8 @@ static void test_type2_sign_matches_cast(void **state)
     assert_hex(b.data, b.len, TYPE2_RAW);
     assert_int_equal(eth_tx_hash(&tx, hash, &e), 0);
     assert_hex(hash, 32, TYPE2_HASH);
-    eth_buf_free(&b);
-    eth_tx_free(&tx);
+    eth_buf_clear(&b);
+    eth_tx_clear(&tx);
 }
 
 static void test_decode_cast_vectors(void **state)
@@ -170,7 +172,7 @@ static void test_decode_cast_vectors(void **state)
     check_round_trip(TYPE2_RAW, ANVIL_ADDR, &tx);
     assert_int_equal(tx.type, 2);
     assert_int_equal(eth_tx_v(&tx), 0);
-    eth_tx_free(&tx);
+    eth_tx_clear(&tx);
 
     check_round_trip(TYPE2_AL_RAW, ANVIL_ADDR, &tx);
     assert_int_equal(tx.chain_id, 5);
@@ -180,23 +182,23 @@ static void test_decode_cast_vectors(void **state)
     assert_int_equal(tx.access_list[0].keys[0][31], 1);
     assert_int_equal(tx.access_list[1].nkeys, 0);
     assert_int_equal(tx.access_list[1].address[19], 1);
-    eth_tx_free(&tx);
+    eth_tx_clear(&tx);
 
     check_round_trip(TYPE2_CREATE_RAW, ANVIL_ADDR, &tx);
     assert_false(tx.has_to);
     assert_int_equal(tx.nonce, 300);
     assert_int_equal(tx.sig.s[0], 0x0a);
-    eth_tx_free(&tx);
+    eth_tx_clear(&tx);
 
     check_round_trip(TYPE1_RAW, ANVIL_ADDR, &tx);
     assert_int_equal(tx.type, 1);
     assert_int_equal(tx.access_len, 1);
-    eth_tx_free(&tx);
+    eth_tx_clear(&tx);
 
     check_round_trip(PRE155_RAW, ANVIL_ADDR, &tx);
     assert_false(tx.has_chain_id);
     assert_int_equal(eth_tx_v(&tx), 27);
-    eth_tx_free(&tx);
+    eth_tx_clear(&tx);
 }
 
 /* Asserts that decoding hex fails with a message containing needle. */
@@ -210,7 +212,7 @@ static void assert_bad(const char *hex, const char *needle)
     if (rc == 0 || !strstr(e.msg, needle))
         fail_msg("%.40s...: rc %d, message '%s', wanted '%s'", hex, rc, e.msg, needle);
     assert_null(tx.data.data);
-    eth_buf_free(&raw);
+    eth_buf_clear(&raw);
 }
 
 static void test_decode_rejects(void **state)
@@ -249,8 +251,8 @@ static void test_sender_rejects_bad_signature(void **state)
     assert_int_equal(eth_tx_decode(raw.data, raw.len, &tx, &e), 0);
     memset(tx.sig.s, 0xff, 32);
     assert_int_equal(eth_tx_sender(&tx, addr, &e), -ETH_EINVAL);
-    eth_tx_free(&tx);
-    eth_buf_free(&raw);
+    eth_tx_clear(&tx);
+    eth_buf_clear(&raw);
 }
 
 /* fuzz: legacy v = 2^64-1 (chain id 2^63-18, y 0) decoded but did not re-encode. */
@@ -268,9 +270,9 @@ static void test_legacy_max_v_round_trips(void **state)
     assert_memory_equal(again.data, raw.data, raw.len);
     tx.sig.v = 1; /* chainId*2+36 would overflow: refused */
     assert_int_equal(eth_tx_encode_signed(&tx, &again, &e), -ETH_ERANGE);
-    eth_tx_free(&tx);
-    eth_buf_free(&raw);
-    eth_buf_free(&again);
+    eth_tx_clear(&tx);
+    eth_buf_clear(&raw);
+    eth_buf_clear(&again);
 }
 
 int main(void)

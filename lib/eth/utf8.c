@@ -1,7 +1,7 @@
-/* utf8_lossy.c: lossy UTF-8 decoding and the escape table of Rust's Debug. */
-#include "utf8_lossy.h"
+/* utf8.c: strict and lossy UTF-8 decoding, and the escape table of Rust's Debug. */
+#include "internal/utf8.h"
 
-#include "unicode_tables.h"
+#include "internal/unicode_tables.h"
 
 /* Expected continuation count and the allowed range of the second byte for a lead byte. */
 static int lead_info(uint8_t b, uint8_t *lo, uint8_t *hi)
@@ -25,24 +25,35 @@ static int lead_info(uint8_t b, uint8_t *lo, uint8_t *hi)
     return -1;
 }
 
-uint32_t eth_utf8_next(const uint8_t *s, size_t n, size_t *i)
+bool eth_utf8_decode(const uint8_t *s, size_t n, size_t *i, uint32_t *cp)
 {
     uint8_t b = s[(*i)++], lo, hi;
-    if (b < 0x80)
-        return b;
+    *cp = 0xFFFD;
+    if (b < 0x80) {
+        *cp = b;
+        return true;
+    }
     int more = lead_info(b, &lo, &hi);
     if (more < 0)
-        return 0xFFFD;
-    uint32_t cp = b & (0x3F >> more);
+        return false;
+    uint32_t v = b & (0x3F >> more);
     for (int k = 0; k < more; k++) {
         if (*i >= n)
-            return 0xFFFD;
+            return false;
         uint8_t c = s[*i];
         if (c < (k == 0 ? lo : 0x80) || c > (k == 0 ? hi : 0xBF))
-            return 0xFFFD;
-        cp = (cp << 6) | (c & 0x3F);
+            return false;
+        v = (v << 6) | (c & 0x3F);
         (*i)++;
     }
+    *cp = v;
+    return true;
+}
+
+uint32_t eth_utf8_next(const uint8_t *s, size_t n, size_t *i)
+{
+    uint32_t cp;
+    eth_utf8_decode(s, n, i, &cp);
     return cp;
 }
 
@@ -70,12 +81,12 @@ size_t eth_utf8_put(uint32_t cp, uint8_t out[4])
     return 4;
 }
 
-int eth_unicode_escaped(uint32_t cp)
+bool eth_unicode_escaped(uint32_t cp)
 {
     if (cp < 0x20 || cp == 0x7F)
-        return 1;
+        return true;
     if (cp < 0x80)
-        return 0;
+        return false;
     size_t lo = 0, hi = sizeof ETH_UNICODE_ESCAPED / sizeof ETH_UNICODE_ESCAPED[0];
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -84,7 +95,7 @@ int eth_unicode_escaped(uint32_t cp)
         else if (cp > ETH_UNICODE_ESCAPED[mid][1])
             lo = mid + 1;
         else
-            return 1;
+            return true;
     }
-    return 0;
+    return false;
 }

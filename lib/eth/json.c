@@ -1,0 +1,125 @@
+/* json.c: strict JSON field access for outside input. */
+#include "json.h"
+
+#include <string.h>
+
+#include "hex.h"
+#include "text.h"
+
+int eth_json_parse(const char *text, size_t n, json_t **out, eth_error *err)
+{
+    *out = NULL;
+    if (memchr(text, '\0', n))
+        return eth_fail(err, ETH_EINVAL, "not valid JSON: contains a NUL byte");
+    json_error_t jerr;
+    json_t *v = json_loadb(text, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+    if (!v) {
+        char shown[ETH_CLIP_BUF];
+        return eth_fail(err, ETH_EINVAL, "not valid JSON: %s (line %d, column %d)",
+                        eth_text_clipz(jerr.text, shown), jerr.line, jerr.column);
+    }
+    *out = v;
+    return 0;
+}
+
+int eth_json_parse_object(const char *text, size_t n, json_t **out, eth_error *err)
+{
+    int rc = eth_json_parse(text, n, out, err);
+    if (rc == 0 && !json_is_object(*out)) {
+        json_decref(*out);
+        *out = NULL;
+        return eth_fail(err, ETH_EINVAL, "expected a JSON object");
+    }
+    return rc;
+}
+
+static const char *type_name(json_type t)
+{
+    switch (t) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "true or false";
+    default: return "null";
+    }
+}
+
+json_t *eth_json_member(const json_t *obj, const char *where, const char *name, json_type type,
+                        eth_error *err)
+{
+    json_t *v = json_object_get(obj, name);
+    if (!v) {
+        eth_fail(err, ETH_EINVAL, "missing field '%s%s'", where, name);
+        return NULL;
+    }
+    json_type t = json_typeof(v);
+    bool same = t == type || (type == JSON_TRUE && t == JSON_FALSE);
+    if (!same) {
+        eth_fail(err, ETH_EINVAL, "field '%s%s' must be %s, not %s", where, name, type_name(type),
+                 type_name(t));
+        return NULL;
+    }
+    return v;
+}
+
+int eth_json_get_uint(const json_t *obj, const char *where, const char *name, uint64_t *out,
+                      eth_error *err)
+{
+    json_t *v = eth_json_member(obj, where, name, JSON_INTEGER, err);
+    if (!v)
+        return -err->code;
+    json_int_t i = json_integer_value(v);
+    if (i < 0)
+        return eth_fail(err, ETH_ERANGE, "field '%s%s' must not be negative", where, name);
+    *out = (uint64_t)i;
+    return 0;
+}
+
+int eth_json_get_string(const json_t *obj, const char *where, const char *name, const char **out,
+                        size_t *len, eth_error *err)
+{
+    json_t *v = eth_json_member(obj, where, name, JSON_STRING, err);
+    if (!v)
+        return -err->code;
+    const char *s = json_string_value(v);
+    size_t l = json_string_length(v);
+    if (strlen(s) != l)
+        return eth_fail(err, ETH_EINVAL, "field '%s%s' contains a NUL character", where, name);
+    *out = s;
+    if (len)
+        *len = l;
+    return 0;
+}
+
+int eth_json_get_hex_fixed(const json_t *obj, const char *where, const char *name, uint8_t *out,
+                           size_t n, eth_error *err)
+{
+    const char *s;
+    size_t len;
+    int rc = eth_json_get_string(obj, where, name, &s, &len, err);
+    if (rc)
+        return rc;
+    if (len > 2 * n + 2)
+        return eth_fail(err, ETH_EINVAL, "field '%s%s' must be %zu bytes of hex, got %zu characters",
+                        where, name, n, len);
+    rc = eth_hex_decode_fixed(s, out, n, err);
+    return rc ? eth_error_prefix(err, "field '%s%s': ", where, name) : 0;
+}
+
+int eth_json_get_hex(const json_t *obj, const char *where, const char *name, size_t max,
+                     eth_buf *out, eth_error *err)
+{
+    const char *s;
+    size_t len;
+    int rc = eth_json_get_string(obj, where, name, &s, &len, err);
+    if (rc)
+        return rc;
+    size_t digits = len - (eth_hex_has_prefix(s, len) ? 2 : 0);
+    if (digits / 2 > max)
+        return eth_fail(err, ETH_ERANGE, "field '%s%s' is longer than %zu bytes", where, name, max);
+    rc = eth_hex_decode(s, len, out, err);
+    return rc ? eth_error_prefix(err, "field '%s%s': ", where, name) : 0;
+}

@@ -1,0 +1,48 @@
+/* json.h: strict access to JSON from outside (keystores, RPC replies, proposal files): the
+ * text must be one JSON document without NUL bytes or duplicate keys, and every field must be
+ * present with the expected type, or the message names the field and what it should be. */
+#ifndef ETH_JSON_H
+#define ETH_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "buf.h"
+#include "error.h"
+
+/* Parses text[0..n) as one JSON value (NUL bytes and duplicate keys refused) into *out, a new
+ * reference the caller releases with json_decref. Returns 0 or -ETH_EINVAL naming line and
+ * column. */
+int eth_json_parse(const char *text, size_t n, json_t **out, eth_error *err) ETH_WARN_UNUSED;
+
+/* Like eth_json_parse, and the value must be an object. */
+int eth_json_parse_object(const char *text, size_t n, json_t **out, eth_error *err)
+    ETH_WARN_UNUSED;
+
+/* Member name of obj with JSON type type (JSON_OBJECT, JSON_STRING, ...), or NULL with err
+ * filled (-ETH_EINVAL: missing, or of another type). where prefixes the field's name in
+ * messages ("crypto.kdfparams."; "" for none). The result is borrowed from obj. */
+json_t *eth_json_member(const json_t *obj, const char *where, const char *name, json_type type,
+                        eth_error *err);
+
+/* Reads member name as a non-negative integer into *out. Returns 0 or -ETH_EINVAL (missing,
+ * not an integer) or -ETH_ERANGE (negative). */
+int eth_json_get_uint(const json_t *obj, const char *where, const char *name, uint64_t *out,
+                      eth_error *err) ETH_WARN_UNUSED;
+
+/* Reads member name, a string without NUL bytes, into *out (borrowed from obj) and its length
+ * into *len (may be NULL). Returns 0 or -ETH_EINVAL. */
+int eth_json_get_string(const json_t *obj, const char *where, const char *name, const char **out,
+                        size_t *len, eth_error *err) ETH_WARN_UNUSED;
+
+/* Reads member name, a hex string of exactly n bytes (optional 0x), into out[0..n).
+ * Returns 0 or -ETH_EINVAL. */
+int eth_json_get_hex_fixed(const json_t *obj, const char *where, const char *name, uint8_t *out,
+                           size_t n, eth_error *err) ETH_WARN_UNUSED;
+
+/* Reads member name, a hex string of at most max bytes (optional 0x), and appends the bytes to
+ * out. Returns 0, -ETH_EINVAL, or -ETH_ERANGE if it holds more than max bytes. */
+int eth_json_get_hex(const json_t *obj, const char *where, const char *name, size_t max,
+                     eth_buf *out, eth_error *err) ETH_WARN_UNUSED;
+
+#endif
