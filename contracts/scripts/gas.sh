@@ -24,13 +24,16 @@ key() { node -p "'0x' + '$1'.repeat(32)"; }       # a bytes32 key with no zero b
 
 echo "operation,ours,reference,ratio" >"$OUT"
 fail=0
+row() { printf '%-62s %9s %9s %s\n' "$@"; } # the terminal table: a header, then one row per operation
+echo "gas: ours = our contracts' gas, reference = contracts/reference/gas.csv, ratio = ours / reference; a row above 1 fails"
+row operation ours reference ratio
 record() { # record OPERATION GAS
   local ref ratio
   ref=$(awk -F, -v op="$1" '$1 == op { print $2 }' "$REF")
   [ -n "$ref" ] || { echo "gas: no reference row for $1" >&2; exit 1; }
   ratio=$(awk -v a="$2" -v b="$ref" 'BEGIN { printf "%.4f", a / b }')
   echo "$1,$2,$ref,$ratio" >>"$OUT"
-  printf '%-62s %9s %9s %s\n' "$1" "$2" "$ref" "$ratio"
+  row "$1" "$2" "$ref" "$ratio"
   if [ "$2" -gt "$ref" ]; then echo "gas: ABOVE reference: $1" >&2; fail=1; fi
 }
 send() { # send OPERATION FROM cast-send-args... ; sets RECEIPT

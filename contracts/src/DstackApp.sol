@@ -5,6 +5,7 @@ import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Ini
 import {Ownable2StepUpgradeable} from "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {ERC165Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/introspection/ERC165Upgradeable.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IAppAuth} from "./IAppAuth.sol";
 import {PolicyAudit} from "./PolicyAudit.sol";
 import {IAppAuthBasicManagement} from "./IAppAuthBasicManagement.sol";
@@ -78,13 +79,16 @@ contract DstackApp is
         bytes32 composeHash
     ) private {
         require(initialOwner != address(0), "invalid owner address");
-        __Ownable_init(initialOwner);
         // Storage is fresh here: write only what is not the zero default.
         if (disable) _upgradesDisabled = true;
         if (anyDevice) allowAnyDevice = true;
         if (requireTcb) requireTcbUpToDate = true;
         if (deviceId != bytes32(0)) _setDevice(deviceId, true);
         if (composeHash != bytes32(0)) _setComposeHash(composeHash, true);
+        // Last, as in the deployed contract: its OwnershipTransferred(0, owner) follows the
+        // DeviceAdded / ComposeHashAdded / PolicyChanged logs (the initializer modifier then
+        // emits Initialized(1) after this body).
+        __Ownable_init(initialOwner);
     }
 
     /// @notice Version of this implementation's interface.
@@ -146,7 +150,15 @@ contract DstackApp is
         return (true, "");
     }
 
-    function supportsInterface(bytes4 interfaceId) public view virtual override returns (bool) {
+    /// @dev IERC165 is named in the override list because IAppAuth (and IAppAuthBasicManagement)
+    ///      extend it, as the deployed interfaces do.
+    function supportsInterface(bytes4 interfaceId)
+        public
+        view
+        virtual
+        override(ERC165Upgradeable, IERC165)
+        returns (bool)
+    {
         return interfaceId == 0x1e079198 // IAppAuth
             || interfaceId == 0x8fd37527 // IAppAuthBasicManagement
             || super.supportsInterface(interfaceId);

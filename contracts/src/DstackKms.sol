@@ -5,6 +5,7 @@ import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Ini
 import {Ownable2StepUpgradeable} from "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {ERC165Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/introspection/ERC165Upgradeable.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {IAppAuth} from "./IAppAuth.sol";
 import {PolicyAudit} from "./PolicyAudit.sol";
@@ -204,7 +205,15 @@ contract DstackKms is
         return IAppAuth(appId).isAppAllowed(bootInfo);
     }
 
-    function supportsInterface(bytes4 interfaceId) public view virtual override returns (bool) {
+    /// @dev IERC165 is named in the override list because IAppAuth extends it, as the deployed
+    ///      interface does.
+    function supportsInterface(bytes4 interfaceId)
+        public
+        view
+        virtual
+        override(ERC165Upgradeable, IERC165)
+        returns (bool)
+    {
         return interfaceId == 0x1e079198 /* IAppAuth */ || super.supportsInterface(interfaceId);
     }
 

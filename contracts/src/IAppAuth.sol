@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.24;
+pragma solidity ^0.8.0;
+
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 
 /// @title IAppAuth
 /// @notice What a boot-authorization policy answers: may this workload boot, and if not, why.
-/// @dev ERC-165 id 0x1e079198 (the selector of isAppAllowed).
-interface IAppAuth {
+/// @dev ERC-165 id 0x1e079198 (the selector of isAppAllowed; type(IAppAuth).interfaceId leaves
+///      out the inherited supportsInterface). Any 0.8 compiler accepts this file.
+interface IAppAuth is IERC165 {
     /// @notice Measurements and identity of a CVM asking for its keys.
     struct AppBootInfo {
         address appId;

@@ -9,6 +9,7 @@ import {DstackApp} from "../src/DstackApp.sol";
 import {IAppAuth} from "../src/IAppAuth.sol";
 import {PolicyAudit} from "../src/PolicyAudit.sol";
 import {IAppAuthBasicManagement} from "../src/IAppAuthBasicManagement.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {DstackAppV2} from "./mocks/DstackAppV2.sol";
 import {NoAuthApp} from "./mocks/MockApps.sol";
 
@@ -370,6 +371,23 @@ contract DstackAppTest is OwnedUpgradeableTest {
         assertTrue(app.supportsInterface(IERC165_ID), "IERC165");
         assertFalse(app.supportsInterface(0xffffffff), "0xffffffff");
         assertFalse(app.supportsInterface(0x12345678), "random");
+        assertEq(type(IAppAuth).interfaceId, IAPPAUTH_ID);
+        assertEq(type(IAppAuthBasicManagement).interfaceId, IAPPAUTH_BASIC_MANAGEMENT_ID);
+    }
+
+    /// Both interfaces extend OpenZeppelin's IERC165, as the deployed ones do: the conversions
+    /// below compile only then, and supportsInterface answers through either type. Their ids
+    /// leave the inherited supportsInterface out.
+    function test_interfacesExtendIERC165() public view {
+        IAppAuth auth = app;
+        IAppAuthBasicManagement management = app;
+        IERC165 viaAuth = auth;
+        IERC165 viaManagement = management;
+        assertTrue(viaAuth.supportsInterface(IAPPAUTH_ID), "IAppAuth via IERC165");
+        assertTrue(viaManagement.supportsInterface(IAPPAUTH_BASIC_MANAGEMENT_ID), "management via IERC165");
+        assertTrue(auth.supportsInterface(IERC165_ID), "IERC165 via IAppAuth");
+        assertTrue(management.supportsInterface(IERC165_ID), "IERC165 via IAppAuthBasicManagement");
+        assertEq(type(IERC165).interfaceId, IERC165_ID);
         assertEq(type(IAppAuth).interfaceId, IAPPAUTH_ID);
         assertEq(type(IAppAuthBasicManagement).interfaceId, IAPPAUTH_BASIC_MANAGEMENT_ID);
     }

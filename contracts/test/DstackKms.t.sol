@@ -8,6 +8,7 @@ import {Vm} from "./utils/TestBase.sol";
 import {DstackKms} from "../src/DstackKms.sol";
 import {DstackApp} from "../src/DstackApp.sol";
 import {IAppAuth} from "../src/IAppAuth.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {PolicyAudit} from "../src/PolicyAudit.sol";
 import {DstackKmsV2} from "./mocks/DstackKmsV2.sol";
 import {DstackAppV2} from "./mocks/DstackAppV2.sol";
@@ -623,6 +624,12 @@ contract DstackKmsTest is OwnedUpgradeableTest {
         assertFalse(kms.supportsInterface(IAPPAUTH_BASIC_MANAGEMENT_ID), "not app management");
         assertFalse(kms.supportsInterface(0xffffffff), "0xffffffff");
         assertFalse(kms.supportsInterface(0x00000000), "zero");
+        // IAppAuth extends IERC165 (as deployed): the KMS answers through either type
+        IAppAuth auth = kms;
+        IERC165 viaAuth = auth;
+        assertTrue(viaAuth.supportsInterface(IAPPAUTH_ID), "IAppAuth via IERC165");
+        assertTrue(auth.supportsInterface(IERC165_ID), "IERC165 via IAppAuth");
+        assertEq(type(IAppAuth).interfaceId, IAPPAUTH_ID);
     }
 
     function test_selectorsMatchReferenceSignatures() public view {

@@ -190,19 +190,20 @@ abstract contract Fixtures is TestBase, PolicyEvents {
 
     /// Expects, in order, every event of a DstackApp proxy initialized with `dev` and `ch` (both
     /// non-zero) by `actor` (whoever runs the initializer: the deployer, or the KMS's factory).
+    /// The deployed order: the policy events first, then the owner's, then Initialized.
     function expectAppInitEvents(address proxy, address impl, address appOwner, address actor, bytes32 dev, bytes32 ch)
         internal
     {
         vm.expectEmit(true, true, true, true, proxy);
         emit Upgraded(impl);
         vm.expectEmit(true, true, true, true, proxy);
-        emit OwnershipTransferred(address(0), appOwner);
-        vm.expectEmit(true, true, true, true, proxy);
         emit DeviceAdded(dev);
         expectPolicyChanged(proxy, actor, P_DEVICE, dev, true);
         vm.expectEmit(true, true, true, true, proxy);
         emit ComposeHashAdded(ch);
         expectPolicyChanged(proxy, actor, P_COMPOSE_HASH, ch, true);
+        vm.expectEmit(true, true, true, true, proxy);
+        emit OwnershipTransferred(address(0), appOwner);
         vm.expectEmit(true, true, true, true, proxy);
         emit Initialized(1);
     }

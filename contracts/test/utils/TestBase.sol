@@ -30,8 +30,12 @@ interface Vm {
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData) external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData, address emitter)
         external;
+    // logs: recordLogs starts (or restarts) recording every log; getRecordedLogs returns what was
+    // recorded since, in emission order, and clears it
     function recordLogs() external;
     function getRecordedLogs() external returns (Log[] memory);
+    // formatting (for assertion messages)
+    function toString(uint256 value) external pure returns (string memory);
     // assertions (a failure reverts the test with the message)
     function assertTrue(bool condition, string calldata error) external pure;
     function assertFalse(bool condition, string calldata error) external pure;
