@@ -2,8 +2,10 @@
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+# Sub-makes (cmake --build) would print "Entering directory" lines that hide what matters.
+MAKEFLAGS += --no-print-directory
 
-.PHONY: all setup build build-asan test unit-test asan-test diff-test asan-diff-test contracts-test bench clean
+.PHONY: all setup build build-asan test unit-test asan-test cli-test asan-cli-test diff-test asan-diff-test contracts-test bench clean
 
 all: build
 
@@ -31,11 +33,18 @@ diff-test: build
 asan-diff-test: build-asan
 	bash tests/diff/run.sh $(ASAN_BUILD)/kmsctl
 
+# The command line's behaviour: usage errors, help, refused flags, stdin, FIFOs, safe messages.
+cli-test: build
+	bash tests/cli/run.sh $(BUILD)/kmsctl
+
+asan-cli-test: build-asan
+	CLI_NO_VALGRIND=1 bash tests/cli/run.sh $(ASAN_BUILD)/kmsctl
+
 contracts-test: setup
 	bash tests/contracts.sh
 
 # Everything but the long fuzz and benchmark runs.
-test: unit-test asan-test diff-test asan-diff-test contracts-test fuzz-smoke
+test: unit-test asan-test cli-test asan-cli-test diff-test asan-diff-test contracts-test fuzz-smoke
 	@echo "make test: all suites passed"
 
 # libFuzzer targets (fuzz/, docs/fuzzing.md): FUZZ_SECONDS per target, or a short smoke run.

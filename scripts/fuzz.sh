@@ -26,7 +26,11 @@ targets() {
 build() {
   cmake -S . -B "$BUILD" -DCMAKE_C_COMPILER=clang -DKMSCTL_FUZZ=ON -DKMSCTL_TESTS=OFF \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$BUILD" --target fuzzers -j "$JOBS"
+  if ! cmake --build "$BUILD" --target fuzzers -j "$JOBS" >"$BUILD/build.log" 2>&1; then
+    cat "$BUILD/build.log" >&2
+    echo "fuzz: building the targets failed" >&2
+    return 1
+  fi
 }
 
 # Extra libFuzzer flags for target $1: fuzz/NAME.dict, else fuzz/abi.dict for the abi_* targets.
@@ -38,13 +42,18 @@ dict_flag() {
   fi
 }
 
-# Prints one summary line from a libFuzzer log: runs, execs/s, coverage.
+# Prints one summary line from a libFuzzer log: inputs run, coverage, and (long runs, where it
+# means something) executions per second; a smoke run is too short for a rate.
 summary() {
   local log="$1" runs rate cov
   runs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{print $2}' | tail -1)"
   rate="$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | awk '{print $2}' | tail -1)"
   cov="$(grep -o 'cov: [0-9]*' "$log" | awk '{print $2}' | tail -1)"
-  echo "runs=${runs:-?} exec/s=${rate:-?} cov=${cov:-?}"
+  if [ "$MODE" = smoke ]; then
+    echo "${runs:-?} inputs (seeds and mutations), ${cov:-?} coverage edges"
+  else
+    echo "${runs:-?} inputs, ${rate:-?} per second, ${cov:-?} coverage edges"
+  fi
 }
 
 # Runs target $1 with corpus dir $2 (new inputs go there) and the given libFuzzer flags; logs to $BUILD/$LOGS.

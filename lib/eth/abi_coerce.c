@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hex.h"
+#include "internal/lex.h"
+#include "text.h"
 #include "u256.h"
 
 typedef struct vp {
@@ -11,6 +13,7 @@ typedef struct vp {
     size_t n;
     size_t pos;
     char list_end; /* ']' or ')' inside a list, 0 at top level */
+    bool tuple_noted; /* the error message already says it is inside a tuple */
 } vp;
 
 static int parse_value(vp *p, const eth_abi_type *t, eth_abi_value *v, eth_error *err);
@@ -32,8 +35,7 @@ static int is_alpha(char c)
 
 static void skip_space(vp *p)
 {
-    while (p->pos < p->n && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t'))
-        p->pos++;
+    p->pos = eth_lex_skip_blanks(p->s, p->n, p->pos);
 }
 
 static int expect(vp *p, char c, eth_error *err)
@@ -64,8 +66,11 @@ static int radix_value(const char *s, size_t n, unsigned radix, u256 *r, eth_err
     u256 acc = u256_from_u64(0), base = u256_from_u64(radix);
     for (size_t i = 0; i < n; i++) {
         int d = eth_hex_digit(s[i]);
-        if (d < 0 || (unsigned)d >= radix)
-            return eth_fail(err, ETH_EINVAL, "invalid digit '%c' for base %u", s[i], radix);
+        if (d < 0 || (unsigned)d >= radix) {
+            char shown[ETH_CLIP_BUF];
+            return eth_fail(err, ETH_EINVAL, "invalid digit '%s' for base %u",
+                            eth_text_clip(s + i, 1, shown), radix);
+        }
         u256 dv = u256_from_u64((uint64_t)d);
         if (u256_mul(&acc, &acc, &base) || u256_add(&acc, &acc, &dv))
             return eth_fail(err, ETH_ERANGE, "number too large to fit in target type");
@@ -92,24 +97,35 @@ static int int_literal(vp *p, u256 *r, eth_error *err)
     return radix_value(p->s + s, p->pos - s, radix, r, err);
 }
 
-/* Optional "e[+-]digits"; sets *e (0 if absent). */
-static int exponent(vp *p, long *e, eth_error *err)
+/* Most digits of an exponent: more could overflow the sum of exponent and unit. */
+#define MAX_EXP_DIGITS 18
+
+/* Optional exponent "e0" or "e[+-]N" (N without leading zeros), as cast reads it: when what
+ * follows the 'e' is not such an exponent, nothing is consumed and *e is 0, so the 'e' may start
+ * a unit ("1ether"). */
+static void exponent(vp *p, long *e)
 {
     *e = 0;
+    size_t save = p->pos;
     if (!at(p, 'e') && !at(p, 'E'))
-        return 0;
+        return;
     p->pos++;
-    int neg = 0;
-    if (at(p, '+') || at(p, '-'))
-        neg = p->s[p->pos++] == '-';
+    bool signed_exp = at(p, '+') || at(p, '-'), neg = at(p, '-');
+    if (signed_exp)
+        p->pos++;
     size_t s = p->pos;
-    while (p->pos < p->n && is_digit(p->s[p->pos]) && p->pos - s < 6)
-        *e = *e * 10 + (p->s[p->pos++] - '0');
-    if (p->pos == s || (p->pos < p->n && is_digit(p->s[p->pos])))
-        return eth_fail(err, ETH_EINVAL, "bad exponent");
-    if (neg)
-        *e = -*e;
-    return 0;
+    while (p->pos < p->n && is_digit(p->s[p->pos]))
+        p->pos++;
+    size_t nd = p->pos - s;
+    bool zero = nd == 1 && p->s[s] == '0';
+    if (nd == 0 || nd > MAX_EXP_DIGITS || (p->s[s] == '0' && !(zero && !signed_exp))) {
+        p->pos = save;
+        return;
+    }
+    long v = 0;
+    for (size_t i = s; i < p->pos; i++)
+        v = v * 10 + (p->s[i] - '0');
+    *e = neg ? -v : v;
 }
 
 /* Optional unit word after spaces: ether 18, gwei/nano/nanoether 9, wei 0. */
@@ -128,8 +144,11 @@ static int units(vp *p, long *u, eth_error *err)
     else if ((l == 4 && memcmp(w, "gwei", 4) == 0) || (l == 4 && memcmp(w, "nano", 4) == 0) ||
              (l == 9 && memcmp(w, "nanoether", 9) == 0))
         *u = 9;
-    else
-        return eth_fail(err, ETH_EINVAL, "unknown unit '%.*s'", (int)(l > 40 ? 40 : l), w);
+    else {
+        char shown[ETH_CLIP_BUF];
+        return eth_fail(err, ETH_EINVAL, "unknown unit '%s' (ether, gwei, nano, nanoether or wei)",
+                        eth_text_clip(w, l, shown));
+    }
     return 0;
 }
 
@@ -147,17 +166,22 @@ static int pow10_u256(long e, u256 *r, eth_error *err)
 static int scale(u256 ip, const char *fr, size_t flen, long shift, u256 *r, eth_error *err)
 {
     u256 f = u256_from_u64(0), m;
-    if (flen && radix_value(fr, flen, 10, &f, err) != 0)
-        return -ETH_ERANGE;
+    int rc = flen ? radix_value(fr, flen, 10, &f, err) : 0;
+    if (rc != 0)
+        return rc;
     if (flen && shift == 0 && !u256_is_zero(&f))
         return eth_fail(err, ETH_EINVAL, "non-zero fraction not allowed without units");
     if ((long)flen > shift)
         return eth_fail(err, ETH_EINVAL, "expected at most %ld decimals, got %zu", shift, flen);
-    if (pow10_u256((long)flen, &m, err) != 0)
-        return -ETH_ERANGE;
+    rc = pow10_u256((long)flen, &m, err);
+    if (rc != 0)
+        return rc;
     if (u256_mul(&ip, &ip, &m) || u256_add(&ip, &ip, &f))
         return eth_fail(err, ETH_ERANGE, "number too large to fit in target type");
-    if (pow10_u256(shift - (long)flen, &m, err) != 0 || u256_mul(&ip, &ip, &m))
+    rc = pow10_u256(shift - (long)flen, &m, err);
+    if (rc != 0)
+        return rc;
+    if (u256_mul(&ip, &ip, &m))
         return eth_fail(err, ETH_ERANGE, "number too large to fit in target type");
     *r = ip;
     return 0;
@@ -167,8 +191,9 @@ static int scale(u256 ip, const char *fr, size_t flen, long shift, u256 *r, eth_
 static int parse_magnitude(vp *p, unsigned bits, u256 *r, eth_error *err)
 {
     u256 ip;
-    if (int_literal(p, &ip, err) != 0)
-        return -ETH_EINVAL;
+    int rc = int_literal(p, &ip, err);
+    if (rc != 0)
+        return rc;
     const char *fr = NULL;
     size_t flen = 0;
     if (at(p, '.')) {
@@ -181,11 +206,14 @@ static int parse_magnitude(vp *p, unsigned bits, u256 *r, eth_error *err)
             return eth_fail(err, ETH_EINVAL, "expected at least one digit after '.'");
     }
     long e = 0, u = 0;
-    if (exponent(p, &e, err) != 0 || units(p, &u, err) != 0)
-        return -ETH_EINVAL;
+    exponent(p, &e);
+    rc = units(p, &u, err);
+    if (rc != 0)
+        return rc;
     if (u + e < 0)
-        return eth_fail(err, ETH_EINVAL, "negative exponent not allowed");
-    int rc = scale(ip, fr, flen, u + e, r, err);
+        return eth_fail(err, ETH_EINVAL, "negative units not allowed (exponent %ld, unit 1e%ld)",
+                        e, u);
+    rc = scale(ip, fr, flen, u + e, r, err);
     if (rc != 0)
         return rc;
     if (u256_bits(r) > bits)
@@ -255,8 +283,9 @@ static int parse_fixed_hex(vp *p, size_t nbytes, size_t off, eth_abi_value *v, e
 {
     const char *h;
     size_t hl;
-    if (hex_span(p, &h, &hl, err) != 0)
-        return -ETH_EINVAL;
+    int rc = hex_span(p, &h, &hl, err);
+    if (rc != 0)
+        return rc;
     if (hl != 2 * nbytes)
         return eth_fail(err, ETH_EINVAL, "expected %zu bytes (%zu hex digits), got %zu hex digits",
                         nbytes, 2 * nbytes, hl);
@@ -268,39 +297,17 @@ static int parse_bytes(vp *p, eth_abi_value *v, eth_error *err)
 {
     const char *h;
     size_t hl;
-    if (hex_span(p, &h, &hl, err) != 0)
-        return -ETH_EINVAL;
+    int rc = hex_span(p, &h, &hl, err);
+    if (rc != 0)
+        return rc;
     if (hl % 2)
         return eth_fail(err, ETH_EINVAL, "odd number of hex digits");
     v->data = malloc(hl / 2 + 1);
     if (!v->data)
-        return eth_fail(err, ETH_ENOMEM, "out of memory");
+        return eth_fail(err, ETH_ENOMEM, "out of memory (%zu bytes)", hl / 2);
     hex_to(h, hl / 2, v->data);
     v->len = hl / 2;
     return 0;
-}
-
-/* Length of trailing whitespace (ASCII and the Unicode White_Space characters) of s[0..n). */
-static size_t trailing_space(const char *s, size_t n)
-{
-    size_t k = n;
-    for (;;) {
-        const unsigned char *u = (const unsigned char *)s;
-        if (k >= 1 && (u[k - 1] == ' ' || (u[k - 1] >= 0x09 && u[k - 1] <= 0x0d))) {
-            k--;
-        } else if (k >= 2 && u[k - 2] == 0xc2 && (u[k - 1] == 0x85 || u[k - 1] == 0xa0)) {
-            k -= 2;
-        } else if (k >= 3 && ((u[k - 3] == 0xe1 && u[k - 2] == 0x9a && u[k - 1] == 0x80) ||
-                              (u[k - 3] == 0xe2 && u[k - 2] == 0x80 &&
-                               (u[k - 1] <= 0x8a || u[k - 1] == 0xa8 || u[k - 1] == 0xa9 ||
-                                u[k - 1] == 0xaf)) ||
-                              (u[k - 3] == 0xe2 && u[k - 2] == 0x81 && u[k - 1] == 0x9f) ||
-                              (u[k - 3] == 0xe3 && u[k - 2] == 0x80 && u[k - 1] == 0x80))) {
-            k -= 3;
-        } else {
-            return n - k;
-        }
-    }
 }
 
 /* A string: quoted with " or ' (no escapes), or bare up to ',' / the list end, end-trimmed. */
@@ -324,11 +331,11 @@ static int parse_string(vp *p, eth_abi_value *v, eth_error *err)
         l = (size_t)(p->s + p->pos - s);
         if (p->list_end && l == 0)
             return eth_fail(err, ETH_EINVAL, "empty list element");
-        l -= trailing_space(s, l);
+        l -= eth_text_trailing_space((const uint8_t *)s, l);
     }
     v->data = malloc(l + 1);
     if (!v->data)
-        return eth_fail(err, ETH_ENOMEM, "out of memory");
+        return eth_fail(err, ETH_ENOMEM, "out of memory (%zu bytes)", l);
     memcpy(v->data, s, l);
     v->len = l;
     return 0;
@@ -341,7 +348,7 @@ static eth_abi_value *push_item(eth_abi_value *v, size_t *cap, eth_error *err)
         size_t nc = *cap ? *cap * 2 : 4;
         eth_abi_value *ni = realloc(v->items, nc * sizeof *ni);
         if (!ni) {
-            eth_fail(err, ETH_ENOMEM, "out of memory");
+            eth_fail(err, ETH_ENOMEM, "out of memory (%zu ABI values)", nc);
             return NULL;
         }
         v->items = ni;
@@ -355,13 +362,13 @@ static eth_abi_value *push_item(eth_abi_value *v, size_t *cap, eth_error *err)
 /* "[a, b,]": elements, optional trailing comma; spaces only where cast allows them. */
 static int parse_array(vp *p, const eth_abi_type *t, eth_abi_value *v, eth_error *err)
 {
-    if (expect(p, '[', err) != 0)
-        return -ETH_EINVAL;
+    int rc = expect(p, '[', err);
+    if (rc != 0)
+        return rc;
     char saved = p->list_end;
     p->list_end = ']';
     skip_space(p);
     size_t cap = 0;
-    int rc = 0;
     while (rc == 0 && !at(p, ']')) {
         eth_abi_value *it = push_item(v, &cap, err);
         rc = it ? parse_value(p, t->elem, it, err) : -ETH_ENOMEM;
@@ -385,11 +392,13 @@ static int parse_array(vp *p, const eth_abi_type *t, eth_abi_value *v, eth_error
 static int parse_tuple(vp *p, const eth_abi_type *t, eth_abi_value *v, eth_error *err)
 {
     skip_space(p);
-    if (expect(p, '(', err) != 0 || eth_abi_value_alloc_items(v, t->nfields, err) != 0)
-        return -ETH_EINVAL;
+    int rc = expect(p, '(', err);
+    if (rc == 0)
+        rc = eth_abi_value_alloc_items(v, t->nfields, err);
+    if (rc != 0)
+        return rc;
     char saved = p->list_end;
     p->list_end = ')';
-    int rc = 0;
     for (size_t i = 0; rc == 0 && i < t->nfields; i++) {
         if (i > 0) {
             skip_space(p);
@@ -404,8 +413,10 @@ static int parse_tuple(vp *p, const eth_abi_type *t, eth_abi_value *v, eth_error
         skip_space(p);
         rc = expect(p, ')', err);
     }
-    if (rc != 0 && err && err->code == ETH_EINVAL && t->nfields && !strstr(err->msg, "tuple"))
-        eth_error_prefix(err, "in tuple: ");
+    if (rc == -ETH_EINVAL && err && t->nfields && !p->tuple_noted) {
+        p->tuple_noted = true;
+        rc = eth_error_prefix(err, "in tuple: ");
+    }
     return rc;
 }
 
@@ -424,14 +435,14 @@ static int parse_value(vp *p, const eth_abi_type *t, eth_abi_value *v, eth_error
     case ETH_ABI_ARRAY:
     case ETH_ABI_FIXED_ARRAY: return parse_array(p, t, v, err);
     case ETH_ABI_TUPLE: return parse_tuple(p, t, v, err);
-    default: return eth_fail(err, ETH_EUNSUP, "cannot encode type '%s'", t->name ? t->name : "?");
+    default: return eth_fail(err, ETH_EUNSUP, "cannot encode unknown type '%s'", t->ident ? t->ident : "?");
     }
 }
 
 int eth_abi_coerce(const eth_abi_type *t, const char *text, eth_abi_value *out, eth_error *err)
 {
     memset(out, 0, sizeof *out);
-    vp p = {text, strlen(text), 0, 0};
+    vp p = {text, strlen(text), 0, 0, false};
     int rc = parse_value(&p, t, out, err);
     if (rc == 0 && p.pos != p.n)
         rc = eth_fail(err, ETH_EINVAL, "unexpected text at position %zu", p.pos);
@@ -443,6 +454,7 @@ int eth_abi_coerce(const eth_abi_type *t, const char *text, eth_abi_value *out, 
 int eth_abi_split(const char *s, size_t *starts, size_t *lens, size_t max, eth_error *err)
 {
     size_t n = strlen(s), count = 0, start = 0;
+    char shown[ETH_CLIP_BUF];
     int depth = 0;
     char quote = 0;
     for (size_t i = 0; i <= n; i++) {
@@ -455,7 +467,8 @@ int eth_abi_split(const char *s, size_t *starts, size_t *lens, size_t max, eth_e
             depth++;
         } else if (c == ')' || c == ']') {
             if (--depth < 0)
-                return eth_fail(err, ETH_EINVAL, "unbalanced brackets in '%.*s'", (int)(n > 200 ? 200 : n), s);
+                return eth_fail(err, ETH_EINVAL, "unbalanced brackets in '%s'",
+                                eth_text_clip(s, n, shown));
         } else if (c == ',' && depth == 0) {
             if (count == max)
                 return eth_fail(err, ETH_ERANGE, "more than %zu values", max);
@@ -465,6 +478,7 @@ int eth_abi_split(const char *s, size_t *starts, size_t *lens, size_t max, eth_e
         }
     }
     if (quote || depth != 0)
-        return eth_fail(err, ETH_EINVAL, "unbalanced brackets or quotes in '%.*s'", (int)(n > 200 ? 200 : n), s);
+        return eth_fail(err, ETH_EINVAL, "unbalanced brackets or quotes in '%s'",
+                        eth_text_clip(s, n, shown));
     return (int)count;
 }

@@ -41,16 +41,18 @@ static int read_size(const dctx *c, size_t at, size_t *out, eth_error *err)
 static int decode_data(dctx *c, size_t at, eth_abi_value *v, eth_error *err)
 {
     size_t len;
-    if (read_size(c, at, &len, err) != 0)
-        return -ETH_EINVAL;
+    int rc = read_size(c, at, &len, err);
+    if (rc != 0)
+        return rc;
     size_t start = at + 32;
     if (len > c->n - start)
         return overrun(err);
-    if (spend(c, len + 1, err) != 0)
-        return -ETH_ERANGE;
+    rc = spend(c, len + 1, err);
+    if (rc != 0)
+        return rc;
     v->data = malloc(len + 1);
     if (!v->data)
-        return eth_fail(err, ETH_ENOMEM, "out of memory");
+        return eth_fail(err, ETH_ENOMEM, "out of memory (%zu bytes of ABI data)", len);
     memcpy(v->data, c->d + start, len);
     v->len = len;
     return 0;
@@ -62,22 +64,27 @@ static int decode_seq(dctx *c, const eth_abi_type *t, size_t count, size_t base,
 {
     if (count > 0 && base > c->n)
         return overrun(err);
-    if (spend(c, count + 1, err) != 0 || eth_abi_value_alloc_items(v, count, err) != 0)
-        return -ETH_ERANGE;
+    int rc = spend(c, count + 1, err);
+    if (rc == 0)
+        rc = eth_abi_value_alloc_items(v, count, err);
+    if (rc != 0)
+        return rc;
     size_t pos = base;
     for (size_t i = 0; i < count; i++) {
         const eth_abi_type *it = t->kind == ETH_ABI_TUPLE ? t->fields[i] : t->elem;
         size_t at = pos;
         if (eth_abi_type_is_dynamic(it)) {
             size_t off;
-            if (read_size(c, pos, &off, err) != 0)
-                return -ETH_EINVAL;
+            rc = read_size(c, pos, &off, err);
+            if (rc != 0)
+                return rc;
             if (off > c->n - base)
                 return overrun(err);
             at = base + off;
         }
-        if (decode_at(c, it, at, &v->items[i], err) != 0)
-            return -ETH_EINVAL;
+        rc = decode_at(c, it, at, &v->items[i], err);
+        if (rc != 0)
+            return rc;
         size_t hs = eth_abi_type_head_size(it);
         if (hs > c->n - pos)
             return overrun(err);
@@ -89,8 +96,9 @@ static int decode_seq(dctx *c, const eth_abi_type *t, size_t count, size_t base,
 static int decode_array(dctx *c, const eth_abi_type *t, size_t at, eth_abi_value *v, eth_error *err)
 {
     size_t count;
-    if (read_size(c, at, &count, err) != 0)
-        return -ETH_EINVAL;
+    int rc = read_size(c, at, &count, err);
+    if (rc != 0)
+        return rc;
     size_t hs = eth_abi_type_head_size(t->elem), room = c->n - (at + 32);
     if (hs > 0 && count > room / hs)
         return overrun(err);
@@ -111,7 +119,7 @@ static int decode_at(dctx *c, const eth_abi_type *t, size_t at, eth_abi_value *v
     case ETH_ABI_TUPLE:
         return decode_seq(c, t, t->nfields, at, v, err);
     case ETH_ABI_OPAQUE:
-        return eth_fail(err, ETH_EUNSUP, "cannot decode unknown type '%s'", t->name);
+        return eth_fail(err, ETH_EUNSUP, "cannot decode unknown type '%s'", t->ident ? t->ident : "?");
     default:
         if (at > c->n || c->n - at < 32)
             return overrun(err);

@@ -32,19 +32,12 @@ static int puts_buf(eth_buf *out, const char *s, eth_error *err)
     return eth_buf_append(out, s, strlen(s), err);
 }
 
-static int terminate(eth_buf *out, eth_error *err)
-{
-    if (eth_buf_reserve(out, 1, err) != 0)
-        return -ETH_ENOMEM;
-    out->data[out->len] = '\0';
-    return 0;
-}
-
 /* Decodes data after the selector against sig's inputs and appends "name(v1, v2)". */
 static int format_call(const eth_abi_sig *sig, const uint8_t *data, size_t n, eth_buf *out,
                        eth_error *err)
 {
     eth_abi_value v;
+    size_t start = out->len;
     int rc = eth_abi_decode(sig->inputs, data, n, &v, err);
     if (rc != 0)
         return eth_error_prefix(err, "%s: ", sig->name);
@@ -52,13 +45,15 @@ static int format_call(const eth_abi_sig *sig, const uint8_t *data, size_t n, et
     if (rc == 0)
         rc = eth_abi_format(&v, out, err);
     eth_abi_value_clear(&v);
+    if (rc != 0)
+        out->len = start;
     return rc;
 }
 
 static int decode_error_string(const uint8_t *d, size_t n, eth_buf *out, eth_error *err)
 {
     eth_abi_sig sig;
-    int rc = eth_abi_sig_parse("Error(string)", false, &sig, err);
+    int rc = eth_abi_sig_parse("Error(string)", ETH_ABI_STRICT, &sig, err);
     if (rc == 0)
         rc = format_call(&sig, d + 4, n - 4, out, err);
     eth_abi_sig_clear(&sig);
@@ -91,7 +86,7 @@ static int decode_custom(const uint8_t *d, size_t n, const char *const *sigs, si
     for (size_t i = 0; i < nsigs && !*found; i++) {
         eth_abi_sig sig;
         uint8_t sel[4];
-        if (eth_abi_sig_parse(sigs[i], false, &sig, err) != 0)
+        if (eth_abi_sig_parse(sigs[i], ETH_ABI_STRICT, &sig, err) != 0)
             return eth_error_prefix(err, "error signature %zu: ", i + 1);
         int rc = eth_abi_selector(&sig, sel, err);
         if (rc == 0 && memcmp(sel, d, 4) == 0) {
@@ -126,5 +121,5 @@ int eth_abi_decode_revert(const uint8_t *data, size_t n, const char *const *sigs
             rc = puts_buf(out, tmp, err);
         }
     }
-    return rc != 0 ? rc : terminate(out, err);
+    return rc != 0 ? rc : eth_buf_terminate(out, err);
 }

@@ -43,9 +43,10 @@ static int put_number(const eth_abi_value *v, int hint, eth_buf *out, eth_error 
     u256 lim = u256_from_u64(10000);
     if (hint && u256_cmp(&x, &lim) >= 0)
         exp_hint(sign, dec, hs, sizeof hs);
-    if (put(out, sign, err) != 0 || put(out, dec, err) != 0)
-        return -ETH_ENOMEM;
-    return put(out, hs, err);
+    int rc = put(out, sign, err);
+    if (rc == 0)
+        rc = put(out, dec, err);
+    return rc != 0 ? rc : put(out, hs, err);
 }
 
 static int put_hex(const uint8_t *p, size_t n, eth_buf *out, eth_error *err)
@@ -68,14 +69,12 @@ static const char *simple_escape(uint32_t cp)
 
 int eth_abi_format_quoted(const uint8_t *s, size_t n, eth_buf *out, eth_error *err)
 {
-    if (put(out, "\"", err) != 0)
-        return -ETH_ENOMEM;
-    for (size_t i = 0; i < n;) {
+    int rc = put(out, "\"", err);
+    for (size_t i = 0; rc == 0 && i < n;) {
         uint32_t cp = eth_utf8_next(s, n, &i);
         const char *e = simple_escape(cp);
         char tmp[16];
         uint8_t u[4];
-        int rc;
         if (e) {
             rc = put(out, e, err);
         } else if (eth_unicode_escaped(cp)) {
@@ -84,21 +83,19 @@ int eth_abi_format_quoted(const uint8_t *s, size_t n, eth_buf *out, eth_error *e
         } else {
             rc = eth_buf_append(out, u, eth_utf8_put(cp, u), err);
         }
-        if (rc != 0)
-            return -ETH_ENOMEM;
     }
-    return put(out, "\"", err);
+    return rc != 0 ? rc : put(out, "\"", err);
 }
 
 static int put_lossy(const uint8_t *s, size_t n, eth_buf *out, eth_error *err)
 {
-    for (size_t i = 0; i < n;) {
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n;) {
         uint8_t u[4];
         uint32_t cp = eth_utf8_next(s, n, &i);
-        if (eth_buf_append(out, u, eth_utf8_put(cp, u), err) != 0)
-            return -ETH_ENOMEM;
+        rc = eth_buf_append(out, u, eth_utf8_put(cp, u), err);
     }
-    return 0;
+    return rc;
 }
 
 static int format_any(const eth_abi_value *v, int cast_style, eth_buf *out, eth_error *err);
@@ -114,12 +111,14 @@ static int word_is_zero(const uint8_t w[32])
 static int format_list(const eth_abi_value *v, int cast_style, const char *open, const char *close,
                        eth_buf *out, eth_error *err)
 {
-    if (put(out, open, err) != 0)
-        return -ETH_ENOMEM;
-    for (size_t i = 0; i < v->nitems; i++)
-        if ((i > 0 && put(out, ", ", err) != 0) || format_any(&v->items[i], cast_style, out, err) != 0)
-            return -ETH_ENOMEM;
-    return put(out, close, err);
+    int rc = put(out, open, err);
+    for (size_t i = 0; rc == 0 && i < v->nitems; i++) {
+        if (i > 0)
+            rc = put(out, ", ", err);
+        if (rc == 0)
+            rc = format_any(&v->items[i], cast_style, out, err);
+    }
+    return rc != 0 ? rc : put(out, close, err);
 }
 
 static int format_any(const eth_abi_value *v, int cast_style, eth_buf *out, eth_error *err)
@@ -145,22 +144,21 @@ static int format_any(const eth_abi_value *v, int cast_style, eth_buf *out, eth_
     }
 }
 
-static int finish(int rc, eth_buf *out, eth_error *err)
+/* Checks v, formats it and NUL-terminates out. */
+static int format_checked(const eth_abi_value *v, int cast_style, eth_buf *out, eth_error *err)
 {
-    if (rc != 0)
-        return rc;
-    if (eth_buf_reserve(out, 1, err) != 0)
-        return -ETH_ENOMEM;
-    out->data[out->len] = '\0';
-    return 0;
+    int rc = eth_abi_value_check(v, err);
+    if (rc == 0)
+        rc = format_any(v, cast_style, out, err);
+    return rc != 0 ? rc : eth_buf_terminate(out, err);
 }
 
 int eth_abi_format(const eth_abi_value *v, eth_buf *out, eth_error *err)
 {
-    return finish(format_any(v, 1, out, err), out, err);
+    return format_checked(v, 1, out, err);
 }
 
 int eth_abi_format_plain(const eth_abi_value *v, eth_buf *out, eth_error *err)
 {
-    return finish(format_any(v, 0, out, err), out, err);
+    return format_checked(v, 0, out, err);
 }

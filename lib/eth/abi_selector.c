@@ -22,10 +22,15 @@ int eth_abi_selector(const eth_abi_sig *sig, uint8_t out[4], eth_error *err)
     return rc;
 }
 
+int eth_abi_sig_topic(const eth_abi_sig *sig, uint8_t out[32], eth_error *err)
+{
+    return hash_sig(sig, out, err);
+}
+
 int eth_abi_selector_of(const char *text, uint8_t out[4], eth_error *err)
 {
     eth_abi_sig sig;
-    int rc = eth_abi_sig_parse(text, true, &sig, err);
+    int rc = eth_abi_sig_parse(text, ETH_ABI_LENIENT, &sig, err);
     if (rc != 0)
         return rc;
     rc = eth_abi_selector(&sig, out, err);
@@ -39,7 +44,7 @@ int eth_abi_event_topic(const char *text, uint8_t out[32], eth_error *err)
     const char *t = text;
     if (strncmp(t, "event ", 6) == 0)
         t += 6;
-    int rc = eth_abi_sig_parse(t, true, &sig, err);
+    int rc = eth_abi_sig_parse(t, ETH_ABI_LENIENT, &sig, err);
     if (rc != 0)
         return rc;
     rc = hash_sig(&sig, out, err);

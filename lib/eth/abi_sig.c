@@ -4,38 +4,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal/abi_parse.h"
+#include "internal/lex.h"
+#include "text.h"
+
 typedef struct cursor {
     const char *s;
     size_t n;
     size_t pos;
-    bool lenient;
+    unsigned flags;
 } cursor;
-
-static int is_ident_start(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$';
-}
-
-static int is_ident_char(char c)
-{
-    return is_ident_start(c) || (c >= '0' && c <= '9');
-}
 
 static void skip_space(cursor *c)
 {
-    while (c->pos < c->n && (c->s[c->pos] == ' ' || c->s[c->pos] == '\t'))
-        c->pos++;
+    c->pos = eth_lex_skip_blanks(c->s, c->n, c->pos);
 }
 
 /* Length of the identifier at the cursor (0 if none). */
 static size_t peek_ident(const cursor *c)
 {
-    size_t i = c->pos;
-    if (i >= c->n || !is_ident_start(c->s[i]))
-        return 0;
-    while (i < c->n && is_ident_char(c->s[i]))
-        i++;
-    return i - c->pos;
+    return eth_lex_ident_len(c->s, c->n, c->pos);
 }
 
 static bool ident_is(const cursor *c, size_t len, const char *word)
@@ -45,29 +33,9 @@ static bool ident_is(const cursor *c, size_t len, const char *word)
 
 static int sig_error(const cursor *c, eth_error *err, const char *what)
 {
-    return eth_fail(err, ETH_EINVAL, "bad signature '%.*s': %s at position %zu",
-                    (int)(c->n > 200 ? 200 : c->n), c->s, what, c->pos);
-}
-
-/* After a parameter's type: optional storage location, "indexed", and a name. */
-static void skip_param_words(cursor *c)
-{
-    skip_space(c);
-    size_t l = peek_ident(c);
-    if (l && (ident_is(c, l, "memory") || ident_is(c, l, "storage") || ident_is(c, l, "calldata"))) {
-        c->pos += l;
-        skip_space(c);
-        l = peek_ident(c);
-    }
-    if (l && ident_is(c, l, "indexed")) {
-        c->pos += l;
-        skip_space(c);
-        l = peek_ident(c);
-    }
-    if (l) {
-        c->pos += l;
-        skip_space(c);
-    }
+    char shown[ETH_CLIP_BUF];
+    return eth_fail(err, ETH_EINVAL, "bad signature '%s': %s at position %zu",
+                    eth_text_clip(c->s, c->n, shown), what, c->pos);
 }
 
 /* "(T a, T b,)" at the cursor into a new tuple. */
@@ -75,37 +43,7 @@ static int parse_params(cursor *c, eth_abi_type **out, eth_error *err)
 {
     if (c->pos >= c->n || c->s[c->pos] != '(')
         return sig_error(c, err, "expected '('");
-    eth_abi_type *t = calloc(1, sizeof *t);
-    if (!t)
-        return eth_fail(err, ETH_ENOMEM, "out of memory");
-    t->kind = ETH_ABI_TUPLE;
-    c->pos++;
-    skip_space(c);
-    int rc = 0;
-    while (rc == 0 && c->pos < c->n && c->s[c->pos] != ')') {
-        eth_abi_type *f = NULL;
-        rc = eth_abi_type_parse_at(c->s, c->n, &c->pos, c->lenient, 1, &f, err);
-        if (rc == 0)
-            rc = eth_abi_type_add_field(t, f, err);
-        if (rc != 0)
-            break;
-        skip_param_words(c);
-        if (c->pos < c->n && c->s[c->pos] == ',') {
-            c->pos++;
-            skip_space(c);
-        } else {
-            break;
-        }
-    }
-    if (rc == 0 && (c->pos >= c->n || c->s[c->pos] != ')'))
-        rc = eth_fail(err, ETH_EINVAL, "unbalanced brackets in '%.*s'", (int)(c->n > 200 ? 200 : c->n), c->s);
-    if (rc != 0) {
-        eth_abi_type_free(t);
-        return rc;
-    }
-    c->pos++;
-    *out = t;
-    return 0;
+    return eth_abi_params_parse_at(c->s, c->n, &c->pos, c->flags, 0, out, err);
 }
 
 /* Visibility and state-mutability words cast accepts between inputs and outputs. */
@@ -141,11 +79,7 @@ static int parse_outputs(cursor *c, eth_abi_sig *out, eth_error *err)
     skip_space(c);
     if (c->pos < c->n && c->s[c->pos] == '(')
         return parse_params(c, &out->outputs, err);
-    out->outputs = calloc(1, sizeof *out->outputs);
-    if (!out->outputs)
-        return eth_fail(err, ETH_ENOMEM, "out of memory");
-    out->outputs->kind = ETH_ABI_TUPLE;
-    return 0;
+    return eth_abi_type_new(ETH_ABI_TUPLE, &out->outputs, err);
 }
 
 static int parse_name(cursor *c, eth_abi_sig *out, eth_error *err)
@@ -155,7 +89,7 @@ static int parse_name(cursor *c, eth_abi_sig *out, eth_error *err)
         return sig_error(c, err, "expected a function name");
     out->name = malloc(l + 1);
     if (!out->name)
-        return eth_fail(err, ETH_ENOMEM, "out of memory");
+        return eth_fail(err, ETH_ENOMEM, "out of memory (signature)");
     memcpy(out->name, c->s + c->pos, l);
     out->name[l] = '\0';
     c->pos += l;
@@ -163,10 +97,10 @@ static int parse_name(cursor *c, eth_abi_sig *out, eth_error *err)
     return 0;
 }
 
-int eth_abi_sig_parse(const char *text, bool lenient, eth_abi_sig *out, eth_error *err)
+int eth_abi_sig_parse(const char *text, unsigned flags, eth_abi_sig *out, eth_error *err)
 {
     memset(out, 0, sizeof *out);
-    cursor c = {text, strlen(text), 0, lenient};
+    cursor c = {text, strlen(text), 0, flags};
     if (c.n > ETH_ABI_MAX_TEXT)
         return eth_fail(err, ETH_ERANGE, "signature longer than %d characters", ETH_ABI_MAX_TEXT);
     size_t l = peek_ident(&c);
@@ -199,12 +133,11 @@ void eth_abi_sig_clear(eth_abi_sig *sig)
 
 int eth_abi_sig_canonical(const eth_abi_sig *sig, char *out, size_t cap, eth_error *err)
 {
-    size_t used = 0, nl = strlen(sig->name);
+    size_t nl = strlen(sig->name);
     if (nl + 1 > cap)
-        return eth_fail(err, ETH_ERANGE, "signature too long");
+        return eth_fail(err, ETH_ERANGE, "signature is longer than %zu bytes", cap ? cap - 1 : 0);
     memcpy(out, sig->name, nl + 1);
-    used = nl;
-    if (eth_abi_type_canonical(sig->inputs, out, cap, &used) != 0)
-        return eth_fail(err, ETH_ERANGE, "signature too long");
-    return 0;
+    size_t used = nl;
+    int rc = eth_abi_type_canonical(sig->inputs, out, cap, &used, err);
+    return rc != 0 ? eth_error_prefix(err, "signature: ") : 0;
 }

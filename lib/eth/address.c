@@ -6,6 +6,7 @@
 
 #include "hex.h"
 #include "keccak.h"
+#include "text.h"
 
 /* Writes "0x" + hex of addr, upper-casing letters whose nibble in hash is >= 8. */
 static void apply_case(const uint8_t addr[20], const uint8_t hash[32], char out[43])
@@ -60,13 +61,15 @@ int eth_address_parse(const char *s, uint8_t addr[20], int strict, eth_error *er
     size_t nd = n - (size_t)(d - s);
     if (nd != 40)
         return eth_fail(err, ETH_EINVAL, "an address has 40 hex digits, this has %zu", nd);
-    for (size_t i = 0; i < 40; i++)
-        if (eth_hex_digit(d[i]) < 0)
-            return eth_fail(err, ETH_EINVAL, "invalid hex character '%c' at position %zu", d[i],
-                            i + (size_t)(d - s));
-    eth_error ignored;
-    if (eth_hex_decode_fixed(d, addr, 20, &ignored) != 0)
-        return eth_fail(err, ETH_EINVAL, "invalid address");
+    for (size_t i = 0; i < 40; i++) {
+        int v = eth_hex_digit(d[i]);
+        if (v < 0) {
+            char shown[ETH_CLIP_BUF];
+            return eth_fail(err, ETH_EINVAL, "invalid hex character '%s' at position %zu",
+                            eth_text_clip(d + i, 1, shown), i + (size_t)(d - s));
+        }
+        addr[i / 2] = (uint8_t)(i % 2 ? (addr[i / 2] & 0xf0) | v : v << 4);
+    }
     if (strict && is_mixed_case(d)) {
         char want[43];
         eth_address_checksum(addr, want);

@@ -8,6 +8,7 @@
  * we take the 2x for the absence of shared state; a bulk signer would want an explicit,
  * caller-owned context object instead of a global. */
 #include "key.h"
+#include "internal/key_priv.h"
 
 #include <string.h>
 #include <openssl/rand.h>
@@ -33,7 +34,7 @@ static int signing_context(secp256k1_context **out, eth_error *err)
     return 0;
 }
 
-int eth_key_valid(const uint8_t priv[32])
+bool eth_key_valid(const uint8_t priv[32])
 {
     return secp256k1_ec_seckey_verify(secp256k1_context_static, priv) == 1;
 }
@@ -123,7 +124,7 @@ static const uint8_t HALF_N[32] = {
     0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
     0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0};
 
-int eth_sig_is_low_s(const eth_sig *sig)
+bool eth_sig_is_low_s(const eth_sig *sig)
 {
     return memcmp(sig->s, HALF_N, 32) <= 0;
 }

@@ -1,13 +1,10 @@
-/* keystore.c: Web3 Secret Storage v3: strict parsing, scrypt / pbkdf2 + aes-128-ctr, writing. */
+/* keystore.c: Web3 Secret Storage v3: strict parsing, scrypt / pbkdf2 + aes-128-ctr, writing.
+ * Keys enter and leave as eth_signer objects; the KDFs are in kdf.c. */
 #include "keystore.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
@@ -15,17 +12,20 @@
 #include <openssl/rand.h>
 
 #include "address.h"
+#include "file.h"
 #include "hex.h"
+#include "internal/kdf.h"
+#include "internal/signer_key.h"
+#include "json.h"
 #include "keccak.h"
-#include "key.h"
-#include "scrypt.h"
+#include "text.h"
 
 #define KS_DKLEN 32
 #define KS_KEYLEN 32
 #define KS_IVLEN 16
 #define KS_SALTLEN 32
 
-/* Everything a keystore says about how to decrypt it. */
+/* Everything a keystore says about how to decrypt it (no secret: the key is encrypted). */
 typedef struct ks_parsed {
     eth_keystore_params kdf;
     uint8_t salt[ETH_KEYSTORE_MAX_SALT];
@@ -33,7 +33,7 @@ typedef struct ks_parsed {
     uint8_t iv[KS_IVLEN];
     uint8_t ct[KS_KEYLEN];
     uint8_t mac[32];
-    int has_address;
+    bool has_address;
     uint8_t address[20];
 } ks_parsed;
 
@@ -92,91 +92,48 @@ int eth_keystore_params_check(const eth_keystore_params *p, eth_error *err)
     return eth_fail(err, ETH_EUNSUP, "unsupported kdf %d", (int)p->kdf);
 }
 
-/* ---- strict JSON field access ---- */
-
-/* Member name of obj (named where) with JSON type checked by is(); NULL + error otherwise. */
-static json_t *member(json_t *obj, const char *where, const char *name, int type, eth_error *err)
-{
-    static const char *const TYPE_NAMES[] = {"an object", "an array",   "a string", "an integer",
-                                             "a number",  "true/false", "true/false", "null"};
-    json_t *v = json_object_get(obj, name);
-    if (!v) {
-        eth_fail(err, ETH_EINVAL, "missing field '%s%s'", where, name);
-        return NULL;
-    }
-    int t = json_typeof(v);
-    if (t != type) {
-        eth_fail(err, ETH_EINVAL, "field '%s%s' must be %s", where, name, TYPE_NAMES[type]);
-        return NULL;
-    }
-    return v;
-}
-
-static int get_uint(json_t *obj, const char *where, const char *name, uint64_t *out,
-                    eth_error *err)
-{
-    json_t *v = member(obj, where, name, JSON_INTEGER, err);
-    if (!v)
-        return -ETH_EINVAL;
-    json_int_t i = json_integer_value(v);
-    if (i < 0)
-        return eth_fail(err, ETH_ERANGE, "field '%s%s' must not be negative", where, name);
-    *out = (uint64_t)i;
-    return 0;
-}
-
-static int get_hex(json_t *obj, const char *where, const char *name, uint8_t *out, size_t n,
-                   eth_error *err)
-{
-    json_t *v = member(obj, where, name, JSON_STRING, err);
-    if (!v)
-        return -ETH_EINVAL;
-    const char *s = json_string_value(v);
-    size_t len = json_string_length(v);
-    if (strlen(s) != len || len > 2 * n + 2)
-        return eth_fail(err, ETH_EINVAL, "field '%s%s' must be %zu bytes of hex, got %zu characters",
-                        where, name, n, len);
-    int rc = eth_hex_decode_fixed(s, out, n, err);
-    if (rc < 0)
-        return eth_error_prefix(err, "field '%s%s': ", where, name);
-    return 0;
-}
-
-static int get_salt(json_t *obj, ks_parsed *k, eth_error *err)
-{
-    const char *where = "crypto.kdfparams.";
-    json_t *v = member(obj, where, "salt", JSON_STRING, err);
-    if (!v)
-        return -ETH_EINVAL;
-    const char *s = json_string_value(v);
-    size_t len = json_string_length(v);
-    if (strlen(s) != len || len > 2 * ETH_KEYSTORE_MAX_SALT + 2)
-        return eth_fail(err, ETH_ERANGE, "field '%ssalt' is longer than %u bytes", where,
-                        ETH_KEYSTORE_MAX_SALT);
-    eth_buf b = {0};
-    int rc = eth_hex_decode(s, len, &b, err);
-    if (rc < 0) {
-        eth_buf_clear(&b);
-        return eth_error_prefix(err, "field '%ssalt': ", where);
-    }
-    if (b.len == 0 || b.len > ETH_KEYSTORE_MAX_SALT) {
-        eth_buf_clear(&b);
-        return eth_fail(err, ETH_ERANGE, "field '%ssalt' must be 1..%u bytes", where,
-                        ETH_KEYSTORE_MAX_SALT);
-    }
-    memcpy(k->salt, b.data, b.len);
-    k->salt_len = b.len;
-    eth_buf_clear(&b);
-    return 0;
-}
-
 /* ---- parsing ---- */
 
-static int parse_dklen(json_t *kp, eth_error *err)
+#define KDFPARAMS "crypto.kdfparams."
+
+/* Reads member name of obj, a string, and checks that it is want; else -ETH_EUNSUP with
+ * "unsupported WHAT 'VALUE' (only WANT)". */
+static int expect_name(const json_t *obj, const char *where, const char *name, const char *what,
+                       const char *want, eth_error *err)
+{
+    const char *s;
+    size_t len;
+    int rc = eth_json_get_string(obj, where, name, &s, &len, err);
+    if (rc)
+        return rc;
+    if (strcmp(s, want) != 0) {
+        char shown[ETH_CLIP_BUF];
+        return eth_fail(err, ETH_EUNSUP, "unsupported %s '%s' (only %s)", what,
+                        eth_text_clip(s, len, shown), want);
+    }
+    return 0;
+}
+
+static int parse_salt(const json_t *kp, ks_parsed *k, eth_error *err)
+{
+    eth_buf b = {.limit = ETH_KEYSTORE_MAX_SALT};
+    int rc = eth_json_get_hex(kp, KDFPARAMS, "salt", ETH_KEYSTORE_MAX_SALT, &b, err);
+    if (rc == 0 && b.len == 0)
+        rc = eth_fail(err, ETH_ERANGE, "field '" KDFPARAMS "salt' must be 1..%u bytes",
+                      ETH_KEYSTORE_MAX_SALT);
+    if (rc == 0) {
+        memcpy(k->salt, b.data, b.len);
+        k->salt_len = b.len;
+    }
+    eth_buf_clear(&b);
+    return rc;
+}
+
+static int parse_dklen(const json_t *kp, eth_error *err)
 {
     uint64_t dklen = 0;
-    int rc = get_uint(kp, "crypto.kdfparams.", "dklen", &dklen, err);
-    if (rc < 0)
+    int rc = eth_json_get_uint(kp, KDFPARAMS, "dklen", &dklen, err);
+    if (rc)
         return rc;
     if (dklen != KS_DKLEN)
         return eth_fail(err, ETH_EUNSUP, "unsupported dklen %llu (only 32)",
@@ -184,18 +141,17 @@ static int parse_dklen(json_t *kp, eth_error *err)
     return 0;
 }
 
-static int parse_scrypt(json_t *kp, ks_parsed *k, eth_error *err)
+static int parse_scrypt(const json_t *kp, ks_parsed *k, eth_error *err)
 {
-    const char *w = "crypto.kdfparams.";
     uint64_t n = 0, r = 0, p = 0;
-    int rc = get_uint(kp, w, "n", &n, err);
+    int rc = eth_json_get_uint(kp, KDFPARAMS, "n", &n, err);
     if (rc == 0)
-        rc = get_uint(kp, w, "r", &r, err);
+        rc = eth_json_get_uint(kp, KDFPARAMS, "r", &r, err);
     if (rc == 0)
-        rc = get_uint(kp, w, "p", &p, err);
+        rc = eth_json_get_uint(kp, KDFPARAMS, "p", &p, err);
     if (rc == 0)
         rc = check_scrypt(n, r, p, err);
-    if (rc < 0)
+    if (rc)
         return rc;
     k->kdf.kdf = ETH_KDF_SCRYPT;
     k->kdf.scrypt_n = n;
@@ -204,70 +160,64 @@ static int parse_scrypt(json_t *kp, ks_parsed *k, eth_error *err)
     return 0;
 }
 
-static int parse_pbkdf2(json_t *kp, ks_parsed *k, eth_error *err)
+static int parse_pbkdf2(const json_t *kp, ks_parsed *k, eth_error *err)
 {
     uint64_t c = 0;
-    int rc = get_uint(kp, "crypto.kdfparams.", "c", &c, err);
+    int rc = eth_json_get_uint(kp, KDFPARAMS, "c", &c, err);
     if (rc == 0)
         rc = check_pbkdf2(c, err);
-    if (rc < 0)
+    if (rc == 0)
+        rc = expect_name(kp, KDFPARAMS, "prf", "pbkdf2 prf", "hmac-sha256", err);
+    if (rc)
         return rc;
-    json_t *prf = member(kp, "crypto.kdfparams.", "prf", JSON_STRING, err);
-    if (!prf)
-        return -ETH_EINVAL;
-    if (strcmp(json_string_value(prf), "hmac-sha256") != 0)
-        return eth_fail(err, ETH_EUNSUP, "unsupported pbkdf2 prf '%.64s' (only hmac-sha256)",
-                        json_string_value(prf));
     k->kdf.kdf = ETH_KDF_PBKDF2;
     k->kdf.pbkdf2_c = (uint32_t)c;
     return 0;
 }
 
-static int parse_kdf(json_t *crypto, ks_parsed *k, eth_error *err)
+static int parse_kdf(const json_t *crypto, ks_parsed *k, eth_error *err)
 {
-    json_t *kdf = member(crypto, "crypto.", "kdf", JSON_STRING, err);
-    json_t *kp = kdf ? member(crypto, "crypto.", "kdfparams", JSON_OBJECT, err) : NULL;
+    const char *name;
+    size_t len;
+    int rc = eth_json_get_string(crypto, "crypto.", "kdf", &name, &len, err);
+    json_t *kp = rc ? NULL : eth_json_member(crypto, "crypto.", "kdfparams", JSON_OBJECT, err);
     if (!kp)
-        return -ETH_EINVAL;
-    const char *name = json_string_value(kdf);
-    int rc;
-    if (strcmp(name, "scrypt") == 0)
+        return -err->code;
+    if (strcmp(name, "scrypt") == 0) {
         rc = parse_scrypt(kp, k, err);
-    else if (strcmp(name, "pbkdf2") == 0)
+    } else if (strcmp(name, "pbkdf2") == 0) {
         rc = parse_pbkdf2(kp, k, err);
-    else
-        return eth_fail(err, ETH_EUNSUP, "unsupported kdf '%.64s' (scrypt or pbkdf2)", name);
+    } else {
+        char shown[ETH_CLIP_BUF];
+        return eth_fail(err, ETH_EUNSUP, "unsupported kdf '%s' (scrypt or pbkdf2)",
+                        eth_text_clip(name, len, shown));
+    }
     if (rc == 0)
         rc = parse_dklen(kp, err);
     if (rc == 0)
-        rc = get_salt(kp, k, err);
+        rc = parse_salt(kp, k, err);
     return rc;
 }
 
-static int parse_cipher(json_t *crypto, ks_parsed *k, eth_error *err)
+static int parse_cipher(const json_t *crypto, ks_parsed *k, eth_error *err)
 {
-    json_t *c = member(crypto, "crypto.", "cipher", JSON_STRING, err);
-    if (!c)
-        return -ETH_EINVAL;
-    if (strcmp(json_string_value(c), "aes-128-ctr") != 0)
-        return eth_fail(err, ETH_EUNSUP, "unsupported cipher '%.64s' (only aes-128-ctr)",
-                        json_string_value(c));
-    json_t *cp = member(crypto, "crypto.", "cipherparams", JSON_OBJECT, err);
+    int rc = expect_name(crypto, "crypto.", "cipher", "cipher", "aes-128-ctr", err);
+    json_t *cp = rc ? NULL : eth_json_member(crypto, "crypto.", "cipherparams", JSON_OBJECT, err);
     if (!cp)
-        return -ETH_EINVAL;
-    int rc = get_hex(cp, "crypto.cipherparams.", "iv", k->iv, KS_IVLEN, err);
+        return -err->code;
+    rc = eth_json_get_hex_fixed(cp, "crypto.cipherparams.", "iv", k->iv, KS_IVLEN, err);
     if (rc == 0)
-        rc = get_hex(crypto, "crypto.", "ciphertext", k->ct, KS_KEYLEN, err);
+        rc = eth_json_get_hex_fixed(crypto, "crypto.", "ciphertext", k->ct, KS_KEYLEN, err);
     if (rc == 0)
-        rc = get_hex(crypto, "crypto.", "mac", k->mac, 32, err);
+        rc = eth_json_get_hex_fixed(crypto, "crypto.", "mac", k->mac, 32, err);
     return rc;
 }
 
-static int parse_version(json_t *root, eth_error *err)
+static int parse_version(const json_t *root, eth_error *err)
 {
     uint64_t version = 0;
-    int rc = get_uint(root, "", "version", &version, err);
-    if (rc < 0)
+    int rc = eth_json_get_uint(root, "", "version", &version, err);
+    if (rc)
         return rc;
     if (version != 3)
         return eth_fail(err, ETH_EUNSUP, "unsupported keystore version %llu (only 3)",
@@ -276,60 +226,53 @@ static int parse_version(json_t *root, eth_error *err)
 }
 
 /* The optional "address" field: 40 hex digits, with or without 0x. */
-static int parse_address(json_t *root, ks_parsed *k, eth_error *err)
+static int parse_address(const json_t *root, ks_parsed *k, eth_error *err)
 {
-    json_t *a = json_object_get(root, "address");
-    if (!a)
+    if (!json_object_get(root, "address"))
         return 0;
-    if (!json_is_string(a) || strlen(json_string_value(a)) != json_string_length(a))
-        return eth_fail(err, ETH_EINVAL, "field 'address' must be a string");
-    int rc = eth_address_parse(json_string_value(a), k->address, 0, err);
-    if (rc < 0)
+    const char *s;
+    int rc = eth_json_get_string(root, "", "address", &s, NULL, err);
+    if (rc)
+        return rc;
+    rc = eth_address_parse(s, k->address, 0, err);
+    if (rc)
         return eth_error_prefix(err, "field 'address': ");
-    k->has_address = 1;
+    k->has_address = true;
     return 0;
 }
 
-static json_t *load_root(const char *json, size_t len, eth_error *err)
+/* Parses json[0..len) into *root, which must be an object. */
+static int load_root(const char *json, size_t len, json_t **root, eth_error *err)
 {
-    if (memchr(json, '\0', len)) {
-        eth_fail(err, ETH_EINVAL, "not valid JSON: contains a NUL byte");
-        return NULL;
+    int rc = eth_json_parse(json, len, root, err);
+    if (rc == 0 && !json_is_object(*root)) {
+        json_decref(*root);
+        *root = NULL;
+        rc = eth_fail(err, ETH_EINVAL, "not a keystore: the JSON is not an object");
     }
-    json_error_t jerr;
-    json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root) {
-        eth_fail(err, ETH_EINVAL, "not valid JSON: %s (line %d, column %d)", jerr.text,
-                 jerr.line, jerr.column);
-        return NULL;
-    }
-    if (!json_is_object(root)) {
-        json_decref(root);
-        eth_fail(err, ETH_EINVAL, "not a keystore: the JSON is not an object");
-        return NULL;
-    }
-    return root;
+    return rc;
 }
 
 /* geth wrote "Crypto" in early versions; both spellings are accepted, not both at once. */
-static json_t *crypto_of(json_t *root, eth_error *err)
+static json_t *crypto_of(const json_t *root, eth_error *err)
 {
     json_t *a = json_object_get(root, "crypto"), *b = json_object_get(root, "Crypto");
     if (a && b) {
         eth_fail(err, ETH_EINVAL, "both 'crypto' and 'Crypto' fields present");
         return NULL;
     }
-    return member(root, "", a || !b ? "crypto" : "Crypto", JSON_OBJECT, err);
+    return eth_json_member(root, "", a || !b ? "crypto" : "Crypto", JSON_OBJECT, err);
 }
 
 static int parse_keystore(const char *json, size_t len, ks_parsed *k, eth_error *err)
 {
     memset(k, 0, sizeof *k);
-    json_t *root = load_root(json, len, err);
-    if (!root)
-        return -ETH_EINVAL;
+    json_t *root = NULL;
+    int rc = load_root(json, len, &root, err);
+    if (rc)
+        return rc;
     json_t *crypto = crypto_of(root, err);
-    int rc = crypto ? parse_version(root, err) : -ETH_EINVAL;
+    rc = crypto ? parse_version(root, err) : -err->code;
     if (rc == 0)
         rc = parse_cipher(crypto, k, err);
     if (rc == 0)
@@ -345,17 +288,10 @@ static int parse_keystore(const char *json, size_t len, ks_parsed *k, eth_error 
 static int derive_key(const eth_keystore_params *p, const uint8_t *salt, size_t salt_len,
                       const char *pw, size_t pwlen, uint8_t dk[KS_DKLEN], eth_error *err)
 {
-    if (!pw)
-        pw = "";
     if (p->kdf == ETH_KDF_SCRYPT)
-        return eth_scrypt(pw, pwlen, salt, salt_len, p->scrypt_n, p->scrypt_r, p->scrypt_p, dk,
-                          KS_DKLEN, err);
-    if (pwlen > 0x7fffffff)
-        return eth_fail(err, ETH_ERANGE, "password too long");
-    if (PKCS5_PBKDF2_HMAC(pw, (int)pwlen, salt, (int)salt_len, (int)p->pbkdf2_c, EVP_sha256(),
-                          KS_DKLEN, dk) != 1)
-        return eth_fail(err, ETH_ECRYPTO, "pbkdf2 key derivation failed");
-    return 0;
+        return eth_kdf_scrypt(ETH_SCRYPT_AUTO, pw, pwlen, salt, salt_len, p->scrypt_n,
+                              p->scrypt_r, p->scrypt_p, dk, KS_DKLEN, err);
+    return eth_kdf_pbkdf2_sha256(pw, pwlen, salt, salt_len, p->pbkdf2_c, dk, KS_DKLEN, err);
 }
 
 /* AES-128-CTR of in[0..32) with key dk[0..16); encryption and decryption are the same. */
@@ -364,11 +300,15 @@ static int aes_ctr(const uint8_t key[16], const uint8_t iv[KS_IVLEN], const uint
 {
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
     int n1 = 0, n2 = 0;
-    int ok = ctx && EVP_EncryptInit_ex(ctx, EVP_aes_128_ctr(), NULL, key, iv) == 1 &&
-             EVP_EncryptUpdate(ctx, out, &n1, in, KS_KEYLEN) == 1 &&
-             EVP_EncryptFinal_ex(ctx, out + n1, &n2) == 1 && n1 + n2 == KS_KEYLEN;
-    EVP_CIPHER_CTX_free(ctx);
-    return ok ? 0 : eth_fail(err, ETH_ECRYPTO, "aes-128-ctr failed");
+    bool ok = ctx && EVP_EncryptInit_ex(ctx, EVP_aes_128_ctr(), NULL, key, iv) == 1 &&
+              EVP_EncryptUpdate(ctx, out, &n1, in, KS_KEYLEN) == 1 &&
+              EVP_EncryptFinal_ex(ctx, out + n1, &n2) == 1 && n1 + n2 == KS_KEYLEN;
+    EVP_CIPHER_CTX_free(ctx); /* wipes the expanded key */
+    if (!ok) {
+        eth_wipe(out, KS_KEYLEN);
+        return eth_fail(err, ETH_ECRYPTO, "aes-128-ctr failed");
+    }
+    return 0;
 }
 
 static void compute_mac(const uint8_t dk[KS_DKLEN], const uint8_t ct[KS_KEYLEN], uint8_t mac[32])
@@ -378,33 +318,35 @@ static void compute_mac(const uint8_t dk[KS_DKLEN], const uint8_t ct[KS_KEYLEN],
     eth_keccak_update(&k, dk + 16, 16);
     eth_keccak_update(&k, ct, KS_KEYLEN);
     eth_keccak_final(&k, mac);
+    eth_wipe(&k, sizeof k);
 }
 
 /* After the MAC matched: the key must be a valid secp256k1 key and match any "address". */
-static int check_key(const ks_parsed *k, const uint8_t priv[32], eth_error *err)
+static int make_signer(const ks_parsed *k, const uint8_t priv[32], eth_signer **out,
+                       eth_error *err)
 {
-    if (!eth_key_valid(priv))
+    int rc = eth_signer_from_key(priv, out, err);
+    if (rc == -ETH_EINVAL)
         return eth_fail(err, ETH_ECRYPTO, "decrypted private key is not a valid secp256k1 key");
-    if (!k->has_address)
-        return 0;
-    uint8_t addr[20];
-    int rc = eth_key_address(priv, addr, err);
-    if (rc < 0)
+    if (rc || !k->has_address)
         return rc;
+    const uint8_t *addr = eth_signer_address(*out);
     if (memcmp(addr, k->address, 20) != 0) {
         char want[43], have[43];
         eth_address_checksum(k->address, want);
         eth_address_checksum(addr, have);
+        eth_signer_free(*out);
+        *out = NULL;
         return eth_fail(err, ETH_ECRYPTO, "field 'address' %s does not match the key's address %s",
                         want, have);
     }
     return 0;
 }
 
-static int decrypt_parsed(const ks_parsed *k, const char *pw, size_t pwlen, uint8_t priv[32],
+static int decrypt_parsed(const ks_parsed *k, const char *pw, size_t pwlen, eth_signer **out,
                           eth_error *err)
 {
-    uint8_t dk[KS_DKLEN], mac[32];
+    uint8_t dk[KS_DKLEN], mac[32], priv[KS_KEYLEN];
     int rc = derive_key(&k->kdf, k->salt, k->salt_len, pw, pwlen, dk, err);
     if (rc == 0) {
         compute_mac(dk, k->ct, mac);
@@ -413,24 +355,23 @@ static int decrypt_parsed(const ks_parsed *k, const char *pw, size_t pwlen, uint
     }
     if (rc == 0)
         rc = aes_ctr(dk, k->iv, k->ct, priv, err);
-    if (rc == 0)
-        rc = check_key(k, priv, err);
     eth_wipe(dk, sizeof dk);
-    if (rc < 0)
-        eth_wipe(priv, 32);
+    if (rc == 0)
+        rc = make_signer(k, priv, out, err);
+    eth_wipe(priv, sizeof priv);
     return rc;
 }
 
 int eth_keystore_decrypt(const char *json, size_t len, const char *password, size_t pwlen,
-                         uint8_t priv[32], eth_error *err)
+                         eth_signer **out, eth_error *err)
 {
+    *out = NULL;
     ks_parsed *k = malloc(sizeof *k);
     if (!k)
         return eth_fail(err, ETH_ENOMEM, "out of memory");
     int rc = parse_keystore(json, len, k, err);
     if (rc == 0)
-        rc = decrypt_parsed(k, password, pwlen, priv, err);
-    eth_wipe(k, sizeof *k);
+        rc = decrypt_parsed(k, password, pwlen, out, err);
     free(k);
     return rc;
 }
@@ -447,58 +388,56 @@ int eth_keystore_validate(const char *json, size_t len, eth_error *err)
 
 /* ---- files ---- */
 
-/* Reads the whole (regular, small) file at path into a new NUL-terminated buffer. */
-static int read_small_file(const char *path, char **out, size_t *len, eth_error *err)
+/* Reads the file at path into text; eth_file_read's messages start with the path. */
+static int read_keystore_text(const char *path, eth_buf *text, eth_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return eth_fail(err, ETH_EIO, "cannot open: %s", strerror(errno));
-    struct stat st;
-    int rc = 0;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        rc = eth_fail(err, ETH_EIO, "not a regular file");
-    else if (st.st_size > (off_t)ETH_KEYSTORE_MAX_FILE)
-        rc = eth_fail(err, ETH_ERANGE, "file is larger than %u bytes; not a keystore",
-                      ETH_KEYSTORE_MAX_FILE);
-    char *buf = rc == 0 ? malloc(ETH_KEYSTORE_MAX_FILE + 1) : NULL;
-    if (rc == 0 && !buf)
-        rc = eth_fail(err, ETH_ENOMEM, "out of memory");
-    size_t n = 0;
-    while (rc == 0 && n <= ETH_KEYSTORE_MAX_FILE) {
-        ssize_t r = read(fd, buf + n, ETH_KEYSTORE_MAX_FILE + 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            rc = eth_fail(err, ETH_EIO, "read failed: %s", strerror(errno));
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    if (rc == 0 && n > ETH_KEYSTORE_MAX_FILE)
-        rc = eth_fail(err, ETH_ERANGE, "file is larger than %u bytes; not a keystore",
-                      ETH_KEYSTORE_MAX_FILE);
-    if (rc < 0) {
-        free(buf);
+    int rc = eth_file_read(path, ETH_KEYSTORE_MAX_FILE, text, NULL, err);
+    return rc ? eth_error_prefix(err, "keystore ") : 0;
+}
+
+/* Prefixes err with "keystore PATH: " and returns -err->code. */
+static int keystore_error(const char *path, eth_error *err)
+{
+    char shown[ETH_CLIP_BUF];
+    return eth_error_prefix(err, "keystore %s: ", eth_text_clipz(path, shown));
+}
+
+int eth_keystore_load_file(const char *path, eth_buf *text, eth_error *err)
+{
+    size_t start = text->len;
+    int rc = read_keystore_text(path, text, err);
+    if (rc)
         return rc;
+    rc = eth_keystore_validate(eth_buf_str(text) + start, text->len - start, err);
+    if (rc) {
+        text->len = start;
+        return keystore_error(path, err);
     }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
     return 0;
 }
 
-int eth_keystore_read_file(const char *path, const char *password, size_t pwlen, uint8_t priv[32],
-                           eth_error *err)
+int eth_keystore_read_file(const char *path, const char *password, size_t pwlen,
+                           eth_signer **out, eth_error *err)
 {
-    char *text = NULL;
-    size_t len = 0;
-    int rc = read_small_file(path, &text, &len, err);
-    if (rc == 0)
-        rc = eth_keystore_decrypt(text, len, password, pwlen, priv, err);
-    free(text);
-    if (rc < 0 && err)
-        eth_error_prefix(err, "keystore %s: ", path);
+    *out = NULL;
+    eth_buf text = {0};
+    int rc = read_keystore_text(path, &text, err);
+    if (rc == 0 && eth_keystore_decrypt(eth_buf_str(&text), text.len, password, pwlen, out, err))
+        rc = keystore_error(path, err);
+    eth_buf_clear(&text);
+    return rc;
+}
+
+int eth_keystore_peek_file(const char *path, uint8_t addr[20], eth_error *err)
+{
+    eth_buf text = {0};
+    int rc = read_keystore_text(path, &text, err);
+    if (rc == 0) {
+        rc = eth_keystore_peek_address(eth_buf_str(&text), text.len, addr, err);
+        if (rc < 0)
+            rc = keystore_error(path, err);
+    }
+    eth_buf_clear(&text);
     return rc;
 }
 
@@ -519,17 +458,18 @@ int eth_uuid_v4(char out[37], eth_error *err)
 /* Sets obj[name] to the hex of p[0..n) without 0x (as geth writes it); returns 0 or -1. */
 static int set_hex(json_t *obj, const char *name, const uint8_t *p, size_t n)
 {
-    char *h = NULL;
-    int rc = eth_hex_encode_alloc(p, n, &h, NULL) == 0 ? json_object_set_new(obj, name, json_string(h + 2)) : -1;
-    free(h);
-    return rc;
+    char h[2 * 1024 + 3];
+    if (n > 1024)
+        return -1;
+    eth_hex_encode(p, n, h);
+    return json_object_set_new(obj, name, json_string(h + 2));
 }
 
 static json_t *kdfparams_json(const eth_keystore_params *p, const uint8_t *salt)
 {
     json_t *kp = json_object();
-    int bad = !kp || set_hex(kp, "salt", salt, KS_SALTLEN) != 0 ||
-              json_object_set_new(kp, "dklen", json_integer(KS_DKLEN)) != 0;
+    bool bad = !kp || set_hex(kp, "salt", salt, KS_SALTLEN) != 0 ||
+               json_object_set_new(kp, "dklen", json_integer(KS_DKLEN)) != 0;
     if (!bad && p->kdf == ETH_KDF_SCRYPT)
         bad = json_object_set_new(kp, "n", json_integer((json_int_t)p->scrypt_n)) != 0 ||
               json_object_set_new(kp, "r", json_integer(p->scrypt_r)) != 0 ||
@@ -558,17 +498,19 @@ static json_t *keystore_json(const eth_keystore_params *p, const ks_new *m)
 {
     json_t *kp = kdfparams_json(p, m->salt);
     json_t *cp = json_object(), *crypto = json_object(), *root = json_object();
-    int bad = !kp || !cp || !crypto || !root || set_hex(cp, "iv", m->iv, KS_IVLEN) != 0 ||
-              json_object_set_new(crypto, "cipher", json_string("aes-128-ctr")) != 0 ||
-              json_object_set(crypto, "cipherparams", cp) != 0 ||
-              set_hex(crypto, "ciphertext", m->ct, KS_KEYLEN) != 0 ||
-              json_object_set_new(crypto, "kdf",
-                                  json_string(p->kdf == ETH_KDF_SCRYPT ? "scrypt" : "pbkdf2")) != 0 ||
-              json_object_set(crypto, "kdfparams", kp) != 0 ||
-              set_hex(crypto, "mac", m->mac, 32) != 0 || set_hex(root, "address", m->addr, 20) != 0 ||
-              json_object_set(root, "crypto", crypto) != 0 ||
-              json_object_set_new(root, "id", json_string(m->id)) != 0 ||
-              json_object_set_new(root, "version", json_integer(3)) != 0;
+    bool bad = !kp || !cp || !crypto || !root || set_hex(cp, "iv", m->iv, KS_IVLEN) != 0 ||
+               json_object_set_new(crypto, "cipher", json_string("aes-128-ctr")) != 0 ||
+               json_object_set(crypto, "cipherparams", cp) != 0 ||
+               set_hex(crypto, "ciphertext", m->ct, KS_KEYLEN) != 0 ||
+               json_object_set_new(crypto, "kdf",
+                                   json_string(p->kdf == ETH_KDF_SCRYPT ? "scrypt" : "pbkdf2")) !=
+                   0 ||
+               json_object_set(crypto, "kdfparams", kp) != 0 ||
+               set_hex(crypto, "mac", m->mac, 32) != 0 ||
+               set_hex(root, "address", m->addr, 20) != 0 ||
+               json_object_set(root, "crypto", crypto) != 0 ||
+               json_object_set_new(root, "id", json_string(m->id)) != 0 ||
+               json_object_set_new(root, "version", json_integer(3)) != 0;
     json_decref(kp);
     json_decref(cp);
     json_decref(crypto);
@@ -579,26 +521,25 @@ static json_t *keystore_json(const eth_keystore_params *p, const ks_new *m)
     return root;
 }
 
-static int fill_new(const uint8_t priv[32], const char *pw, size_t pwlen,
+static int fill_new(const eth_signer *s, const char *pw, size_t pwlen,
                     const eth_keystore_params *p, ks_new *m, eth_error *err)
 {
     if (RAND_bytes(m->salt, KS_SALTLEN) != 1 || RAND_bytes(m->iv, KS_IVLEN) != 1)
         return eth_fail(err, ETH_ECRYPTO, "RAND_bytes failed");
     int rc = eth_uuid_v4(m->id, err);
-    if (rc == 0)
-        rc = eth_key_address(priv, m->addr, err);
+    memcpy(m->addr, eth_signer_address(s), 20);
     uint8_t dk[KS_DKLEN];
     if (rc == 0)
         rc = derive_key(p, m->salt, KS_SALTLEN, pw, pwlen, dk, err);
     if (rc == 0)
-        rc = aes_ctr(dk, m->iv, priv, m->ct, err);
+        rc = aes_ctr(dk, m->iv, eth_signer_secret(s), m->ct, err);
     if (rc == 0)
         compute_mac(dk, m->ct, m->mac);
     eth_wipe(dk, sizeof dk);
     return rc;
 }
 
-int eth_keystore_encrypt(const uint8_t priv[32], const char *password, size_t pwlen,
+int eth_keystore_encrypt(const eth_signer *signer, const char *password, size_t pwlen,
                          const eth_keystore_params *params, char **out, eth_error *err)
 {
     eth_keystore_params def;
@@ -607,80 +548,51 @@ int eth_keystore_encrypt(const uint8_t priv[32], const char *password, size_t pw
         params = &def;
     }
     *out = NULL;
-    if (!eth_key_valid(priv))
-        return eth_fail(err, ETH_EINVAL, "not a valid secp256k1 private key");
     int rc = eth_keystore_params_check(params, err);
-    if (rc < 0)
+    if (rc)
         return rc;
     ks_new m;
-    rc = fill_new(priv, password, pwlen, params, &m, err);
+    rc = fill_new(signer, password, pwlen, params, &m, err);
     json_t *root = rc == 0 ? keystore_json(params, &m) : NULL;
     eth_wipe(&m, sizeof m);
-    if (rc < 0)
+    if (rc)
         return rc;
     *out = root ? json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(root);
     return *out ? 0 : eth_fail(err, ETH_ENOMEM, "out of memory building keystore JSON");
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        s += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-/* Creates path exclusively with mode 0600 and writes text to it. */
-static int create_file(const char *path, const char *text, eth_error *err)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0 && errno == EEXIST)
-        return eth_fail(err, ETH_EIO, "already exists; refusing to overwrite");
-    if (fd < 0)
-        return eth_fail(err, ETH_EIO, "cannot create: %s", strerror(errno));
-    int bad = write_all(fd, text, strlen(text)) != 0 || write_all(fd, "\n", 1) != 0 ||
-              fsync(fd) != 0;
-    int saved = errno;
-    if (close(fd) != 0 && !bad) {
-        bad = 1;
-        saved = errno;
-    }
-    if (bad) {
-        unlink(path);
-        return eth_fail(err, ETH_EIO, "write failed: %s", strerror(saved));
-    }
-    return 0;
-}
-
-int eth_keystore_write_file(const char *path, const uint8_t priv[32], const char *password,
+int eth_keystore_write_file(const char *path, const eth_signer *signer, const char *password,
                             size_t pwlen, const eth_keystore_params *params, eth_error *err)
 {
     char *text = NULL;
-    int rc = eth_keystore_encrypt(priv, password, pwlen, params, &text, err);
-    if (rc == 0)
-        rc = create_file(path, text, err);
-    free(text);
-    if (rc < 0 && err)
-        eth_error_prefix(err, "keystore %s: ", path);
-    return rc;
+    int rc = eth_keystore_encrypt(signer, password, pwlen, params, &text, err);
+    if (rc)
+        return keystore_error(path, err);
+    size_t n = strlen(text);
+    char *line = realloc(text, n + 2);
+    if (!line) {
+        free(text);
+        eth_fail(err, ETH_ENOMEM, "out of memory");
+        return keystore_error(path, err);
+    }
+    line[n] = '\n';
+    line[n + 1] = '\0';
+    rc = eth_file_create(path, line, n + 1, 0600, err);
+    free(line);
+    return rc ? eth_error_prefix(err, "keystore ") : 0; /* eth_file_create's message names path */
 }
 
 int eth_keystore_peek_address(const char *json, size_t len, uint8_t addr[20], eth_error *err)
 {
-    json_t *root = load_root(json, len, err);
-    if (!root)
-        return -ETH_EINVAL;
+    json_t *root = NULL;
+    int rc = load_root(json, len, &root, err);
+    if (rc)
+        return rc;
     ks_parsed *k = calloc(1, sizeof *k);
-    int rc = k ? 0 : eth_fail(err, ETH_ENOMEM, "out of memory");
+    rc = k ? 0 : eth_fail(err, ETH_ENOMEM, "out of memory");
     if (rc == 0 && !crypto_of(root, err))
-        rc = -ETH_EINVAL;
+        rc = -err->code;
     if (rc == 0)
         rc = parse_address(root, k, err);
     if (rc == 0 && k->has_address) {
@@ -689,18 +601,5 @@ int eth_keystore_peek_address(const char *json, size_t len, uint8_t addr[20], et
     }
     free(k);
     json_decref(root);
-    return rc;
-}
-
-int eth_keystore_peek_file(const char *path, uint8_t addr[20], eth_error *err)
-{
-    char *text = NULL;
-    size_t len = 0;
-    int rc = read_small_file(path, &text, &len, err);
-    if (rc == 0)
-        rc = eth_keystore_peek_address(text, len, addr, err);
-    free(text);
-    if (rc < 0 && err)
-        eth_error_prefix(err, "keystore %s: ", path);
     return rc;
 }

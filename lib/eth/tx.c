@@ -27,7 +27,8 @@ int eth_tx_access_add(eth_tx *tx, const uint8_t address[20], const uint8_t (*key
 {
     if (tx->access_len >= SIZE_MAX / sizeof *tx->access_list - 1 ||
         nkeys > SIZE_MAX / 32)
-        return eth_fail(err, ETH_ENOMEM, "access list too large");
+        return eth_fail(err, ETH_ERANGE, "access list too large (%zu entries, %zu keys)",
+                        tx->access_len, nkeys);
     eth_access_entry *list =
         realloc(tx->access_list, (tx->access_len + 1) * sizeof *tx->access_list);
     if (!list)
@@ -167,16 +168,6 @@ int eth_tx_encode_unsigned(const eth_tx *tx, eth_buf *out, eth_error *err)
 int eth_tx_signing_hash(const eth_tx *tx, uint8_t hash[32], eth_error *err)
 {
     return hash_encoding(tx, false, hash, err);
-}
-
-int eth_tx_sign(eth_tx *tx, const uint8_t priv[32], eth_error *err)
-{
-    uint8_t hash[32];
-    int rc = eth_tx_signing_hash(tx, hash, err);
-    if (rc == 0)
-        rc = eth_sign_hash(priv, hash, &tx->sig, err);
-    tx->is_signed = rc == 0;
-    return rc;
 }
 
 uint64_t eth_tx_v(const eth_tx *tx)

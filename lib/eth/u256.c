@@ -1,8 +1,10 @@
 /* u256.c: 256-bit unsigned arithmetic on four 64-bit limbs, with decimal/hex text forms. */
 #include "u256.h"
-#include "hex.h"
 
 #include <string.h>
+
+#include "hex.h"
+#include "text.h"
 
 __extension__ typedef unsigned __int128 u128;
 
@@ -52,7 +54,8 @@ int u256_add(u256 *r, const u256 *a, const u256 *b)
     return carry != 0;
 }
 
-int u256_sub(u256 *r, const u256 *a, const u256 *b)
+/* r = a - b with wrap-around; returns the borrow. */
+static int sub_borrow(u256 *r, const u256 *a, const u256 *b)
 {
     uint64_t borrow = 0;
     for (int i = 0; i < 4; i++) {
@@ -62,6 +65,11 @@ int u256_sub(u256 *r, const u256 *a, const u256 *b)
         r->w[i] = d;
     }
     return borrow != 0;
+}
+
+int u256_sub(u256 *r, const u256 *a, const u256 *b)
+{
+    return sub_borrow(r, a, b);
 }
 
 int u256_mul(u256 *r, const u256 *a, const u256 *b)
@@ -104,7 +112,7 @@ int u256_divmod(u256 *q, u256 *rem, const u256 *a, const u256 *b, eth_error *err
         shl1(&r);
         r.w[0] |= (a->w[bit / 64] >> (bit % 64)) & 1;
         if (u256_cmp(&r, b) >= 0) {
-            u256_sub(&r, &r, b);
+            sub_borrow(&r, &r, b); /* r >= b: no borrow */
             quo.w[bit / 64] |= 1ULL << (bit % 64);
         }
     }
@@ -118,7 +126,7 @@ int u256_divmod(u256 *q, u256 *rem, const u256 *a, const u256 *b, eth_error *err
 u256 u256_neg(const u256 *a)
 {
     u256 zero = u256_from_u64(0), r;
-    u256_sub(&r, &zero, a);
+    sub_borrow(&r, &zero, a); /* wraps by design */
     return r;
 }
 
@@ -153,12 +161,14 @@ static int parse_digits(const char *s, size_t n, unsigned base, u256 *r, eth_err
         return eth_fail(err, ETH_EINVAL, "empty number");
     for (size_t i = 0; i < n; i++) {
         int d = base == 16 ? eth_hex_digit(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
+        char digit[ETH_CLIP_BUF], shown[ETH_CLIP_BUF];
         if (d < 0)
-            return eth_fail(err, ETH_EINVAL, "invalid %s digit '%c' in '%.*s'",
-                            base == 16 ? "hex" : "decimal", s[i], (int)(n > 80 ? 80 : n), s);
+            return eth_fail(err, ETH_EINVAL, "invalid %s digit '%s' in '%s'",
+                            base == 16 ? "hex" : "decimal", eth_text_clip(s + i, 1, digit),
+                            eth_text_clip(s, n, shown));
         if (mul_add_small(&v, base, (uint64_t)d))
-            return eth_fail(err, ETH_ERANGE, "number '%.*s%s' does not fit in 256 bits",
-                            (int)(n > 80 ? 80 : n), s, n > 80 ? "..." : "");
+            return eth_fail(err, ETH_ERANGE, "number '%s' does not fit in 256 bits",
+                            eth_text_clip(s, n, shown));
     }
     *r = v;
     return 0;
@@ -198,35 +208,45 @@ void u256_to_hex(const u256 *a, char out[67])
     out[2 + nd] = '\0';
 }
 
+static int too_many_decimals(unsigned decimals, eth_error *err)
+{
+    return eth_fail(err, ETH_ERANGE, "%u decimals is more than the %u a 256-bit amount can have",
+                    decimals, U256_MAX_DECIMALS);
+}
+
 int u256_parse_units(const char *s, unsigned decimals, u256 *r, eth_error *err)
 {
     if (decimals > U256_MAX_DECIMALS)
-        return eth_fail(err, ETH_ERANGE, "%u decimals is more than the %u a 256-bit amount can have",
-                        decimals, U256_MAX_DECIMALS);
+        return too_many_decimals(decimals, err);
+    char shown[ETH_CLIP_BUF], bad[ETH_CLIP_BUF];
+    eth_text_clipz(s, shown);
     const char *dot = strchr(s, '.');
     size_t ilen = dot ? (size_t)(dot - s) : strlen(s);
     size_t flen = dot ? strlen(dot + 1) : 0;
     if (ilen == 0 && flen == 0)
-        return eth_fail(err, ETH_EINVAL, "empty amount '%s'", s);
+        return eth_fail(err, ETH_EINVAL, "empty amount '%s'", shown);
     if (flen > decimals)
-        return eth_fail(err, ETH_EINVAL, "amount '%s' has more than %u decimal places", s, decimals);
+        return eth_fail(err, ETH_EINVAL, "amount '%s' has more than %u decimal places", shown,
+                        decimals);
     u256 v = u256_from_u64(0);
     for (size_t i = 0; i < ilen + decimals; i++) {
         char c = i < ilen ? s[i] : (i - ilen < flen ? dot[1 + i - ilen] : '0');
         if (c < '0' || c > '9')
-            return eth_fail(err, ETH_EINVAL, "invalid character '%c' in amount '%s'", c, s);
+            return eth_fail(err, ETH_EINVAL, "invalid character '%s' in amount '%s'",
+                            eth_text_clip(&c, 1, bad), shown);
         if (mul_add_small(&v, 10, (uint64_t)(c - '0')))
-            return eth_fail(err, ETH_ERANGE, "amount '%s' does not fit in 256 bits", s);
+            return eth_fail(err, ETH_ERANGE, "amount '%s' does not fit in 256 bits", shown);
     }
     *r = v;
     return 0;
 }
 
-int u256_format_units(const u256 *a, unsigned decimals, char out[U256_DEC_MAX + 2])
+int u256_format_units(const u256 *a, unsigned decimals, char out[U256_DEC_MAX + 2],
+                      eth_error *err)
 {
     out[0] = '\0';
     if (decimals > U256_MAX_DECIMALS)
-        return -ETH_ERANGE;
+        return too_many_decimals(decimals, err);
     char dec[U256_DEC_MAX];
     u256_to_dec(a, dec);
     size_t n = strlen(dec), o = 0;

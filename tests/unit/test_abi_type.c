@@ -19,7 +19,7 @@ static void assert_canon(const char *text, const char *want)
     char buf[512];
     size_t used = 0;
     buf[0] = '\0';
-    assert_int_equal(eth_abi_type_canonical(t, buf, sizeof buf, &used), 0);
+    assert_int_equal(eth_abi_type_canonical(t, buf, sizeof buf, &used, &e), 0);
     assert_string_equal(buf, want);
     eth_abi_type_free(t);
 }

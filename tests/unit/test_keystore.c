@@ -16,9 +16,10 @@
 
 #include "eth/address.h"
 #include "eth/hex.h"
-#include "eth/key.h"
+#include "eth/internal/kdf.h"
+#include "eth/internal/signer_key.h"
 #include "eth/keystore.h"
-#include "eth/scrypt.h"
+#include "eth/signer.h"
 
 /* The spec vectors' key: a published test key, not a secret. */
 static const char *SPEC_KEY = "7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d";
@@ -58,12 +59,13 @@ static void spec_key(uint8_t out[32])
 
 static void expect_decrypts(const char *text, const char *pw, const uint8_t want[32])
 {
-    uint8_t priv[32];
+    eth_signer *s = NULL;
     eth_error e = {0};
-    int rc = eth_keystore_decrypt(text, strlen(text), pw, strlen(pw), priv, &e);
+    int rc = eth_keystore_decrypt(text, strlen(text), pw, strlen(pw), &s, &e);
     if (rc != 0)
         fail_msg("decrypt failed: %s", e.msg);
-    assert_memory_equal(priv, want, 32);
+    assert_memory_equal(eth_signer_secret(s), want, 32);
+    eth_signer_free(s);
 }
 
 static void test_spec_pbkdf2(void **state)
@@ -89,16 +91,17 @@ static void test_spec_scrypt(void **state)
 static void test_cast_keystore_file(void **state)
 {
     (void)state;
-    uint8_t want[32], priv[32], addr[20];
+    uint8_t want[32];
     char cs[43];
     eth_error e = {0};
+    eth_signer *s = NULL;
     spec_key(want);
     char *path = data_path("cast-scrypt.json");
-    assert_int_equal(eth_keystore_read_file(path, PW, strlen(PW), priv, &e), 0);
-    assert_memory_equal(priv, want, 32);
-    assert_int_equal(eth_key_address(priv, addr, &e), 0);
-    eth_address_checksum(addr, cs);
+    assert_int_equal(eth_keystore_read_file(path, PW, strlen(PW), &s, &e), 0);
+    assert_memory_equal(eth_signer_secret(s), want, 32);
+    eth_address_checksum(eth_signer_address(s), cs);
     assert_string_equal(cs, SPEC_ADDR);
+    eth_signer_free(s);
     free(path);
 }
 
@@ -117,31 +120,29 @@ static void test_validate(void **state)
 static void test_wrong_password(void **state)
 {
     (void)state;
-    uint8_t priv[32];
-    memset(priv, 0xaa, sizeof priv);
+    eth_signer *s = (eth_signer *)&s;
     eth_error e = {0};
     char *text = load_data("spec-pbkdf2.json");
-    assert_int_equal(eth_keystore_decrypt(text, strlen(text), "testpassworD", 12, priv, &e),
+    assert_int_equal(eth_keystore_decrypt(text, strlen(text), "testpassworD", 12, &s, &e),
                      -ETH_ECRYPTO);
     assert_string_equal(e.msg, "wrong password (MAC mismatch)");
-    for (size_t i = 0; i < sizeof priv; i++)
-        assert_int_equal(priv[i], 0); /* wiped on failure */
+    assert_null(s); /* no signer on failure */
     free(text);
 }
 
 static void test_read_file_errors(void **state)
 {
     (void)state;
-    uint8_t priv[32];
+    eth_signer *priv = NULL;
     eth_error e = {0};
-    assert_int_equal(eth_keystore_read_file("/nonexistent/ks.json", PW, 12, priv, &e), -ETH_EIO);
+    assert_int_equal(eth_keystore_read_file("/nonexistent/ks.json", PW, 12, &priv, &e), -ETH_EIO);
     assert_non_null(strstr(e.msg, "keystore /nonexistent/ks.json: cannot open"));
     char *path = data_path("spec-pbkdf2.json");
-    assert_int_equal(eth_keystore_read_file(path, "x", 1, priv, &e), -ETH_ECRYPTO);
+    assert_int_equal(eth_keystore_read_file(path, "x", 1, &priv, &e), -ETH_ECRYPTO);
     assert_non_null(strstr(e.msg, "spec-pbkdf2.json: wrong password (MAC mismatch)"));
     free(path);
     path = data_path("");
-    assert_int_equal(eth_keystore_read_file(path, "x", 1, priv, &e), -ETH_EIO);
+    assert_int_equal(eth_keystore_read_file(path, "x", 1, &priv, &e), -ETH_EIO);
     assert_non_null(strstr(e.msg, "not a regular file"));
     free(path);
 }
@@ -150,16 +151,18 @@ static void test_read_file_errors(void **state)
 
 static void round_trip(const eth_keystore_params *p, const char *pw)
 {
-    uint8_t key[32], back[32], addr[20], peek[20];
+    uint8_t peek[20];
     eth_error e = {0};
     char *text = NULL;
-    assert_int_equal(eth_key_generate(key, &e), 0);
+    eth_signer *key = NULL, *back = NULL;
+    assert_int_equal(eth_signer_generate(&key, &e), 0);
     assert_int_equal(eth_keystore_encrypt(key, pw, strlen(pw), p, &text, &e), 0);
-    assert_int_equal(eth_keystore_decrypt(text, strlen(text), pw, strlen(pw), back, &e), 0);
-    assert_memory_equal(key, back, 32);
-    assert_int_equal(eth_key_address(key, addr, &e), 0);
+    assert_int_equal(eth_keystore_decrypt(text, strlen(text), pw, strlen(pw), &back, &e), 0);
+    assert_memory_equal(eth_signer_secret(key), eth_signer_secret(back), 32);
     assert_int_equal(eth_keystore_peek_address(text, strlen(text), peek, &e), 1);
-    assert_memory_equal(addr, peek, 20);
+    assert_memory_equal(eth_signer_address(key), peek, 20);
+    eth_signer_free(key);
+    eth_signer_free(back);
     json_t *root = json_loads(text, 0, NULL);
     assert_non_null(root);
     assert_int_equal(json_integer_value(json_object_get(root, "version")), 3);
@@ -216,20 +219,24 @@ static void test_write_file(void **state)
     assert_non_null(mkdtemp(dir));
     char path[128];
     snprintf(path, sizeof path, "%s/k1", dir);
-    uint8_t key[32], back[32];
-    spec_key(key);
+    uint8_t want[32];
+    eth_signer *key = NULL, *back = NULL;
+    spec_key(want);
     eth_keystore_params p;
     eth_keystore_params_default(&p);
     p.scrypt_n = 1024;
     eth_error e = {0};
+    assert_int_equal(eth_signer_from_key(want, &key, &e), 0);
     assert_int_equal(eth_keystore_write_file(path, key, PW, strlen(PW), &p, &e), 0);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
     assert_int_equal(eth_keystore_write_file(path, key, PW, strlen(PW), &p, &e), -ETH_EIO);
     assert_non_null(strstr(e.msg, "already exists"));
-    assert_int_equal(eth_keystore_read_file(path, PW, strlen(PW), back, &e), 0);
-    assert_memory_equal(key, back, 32);
+    assert_int_equal(eth_keystore_read_file(path, PW, strlen(PW), &back, &e), 0);
+    assert_memory_equal(eth_signer_secret(back), want, 32);
+    eth_signer_free(key);
+    eth_signer_free(back);
     unlink(path);
     rmdir(dir);
 }
@@ -255,16 +262,17 @@ static void test_address_mismatch(void **state)
     json_t *root = json_loads(text, 0, NULL);
     json_object_set_new(root, "address", json_string("0000000000000000000000000000000000000001"));
     char *bad = json_dumps(root, 0);
-    uint8_t priv[32];
+    eth_signer *priv = NULL;
     eth_error e = {0};
-    assert_int_equal(eth_keystore_decrypt(bad, strlen(bad), PW, strlen(PW), priv, &e),
+    assert_int_equal(eth_keystore_decrypt(bad, strlen(bad), PW, strlen(PW), &priv, &e),
                      -ETH_ECRYPTO);
     assert_non_null(strstr(e.msg, "does not match the key's address"));
     /* the right address is accepted */
     json_object_set_new(root, "address", json_string("008aeeda4d805471df9b2a5b0f38a0c3bcba786b"));
     free(bad);
     bad = json_dumps(root, 0);
-    assert_int_equal(eth_keystore_decrypt(bad, strlen(bad), PW, strlen(PW), priv, &e), 0);
+    assert_int_equal(eth_keystore_decrypt(bad, strlen(bad), PW, strlen(PW), &priv, &e), 0);
+    eth_signer_free(priv);
     free(bad);
     json_decref(root);
     free(text);
@@ -339,9 +347,10 @@ static char *corrupt(const char *base, const corruption *c)
 
 static void expect_error(const char *text, size_t len, int code, const char *msg)
 {
-    uint8_t priv[32];
+    eth_signer *priv = NULL;
     eth_error e = {0};
-    int rc = eth_keystore_decrypt(text, len, PW, strlen(PW), priv, &e);
+    int rc = eth_keystore_decrypt(text, len, PW, strlen(PW), &priv, &e);
+    eth_signer_free(priv);
     if (rc != -code || !strstr(e.msg, msg))
         fail_msg("want code %d with '%s', got %d '%s' for %.200s", code, msg, -rc, e.msg, text);
     rc = eth_keystore_validate(text, len, &e);
@@ -432,14 +441,14 @@ static void test_params_check(void **state)
     p.kdf = ETH_KDF_PBKDF2;
     p.pbkdf2_c = 0;
     assert_int_equal(eth_keystore_params_check(&p, &e), -ETH_ERANGE);
-    uint8_t key[32];
+    uint8_t raw[32];
+    eth_signer *key = NULL;
     char *out = (char *)1;
-    spec_key(key);
+    spec_key(raw);
+    assert_int_equal(eth_signer_from_key(raw, &key, &e), 0);
     assert_int_equal(eth_keystore_encrypt(key, "x", 1, &p, &out, &e), -ETH_ERANGE);
     assert_null(out);
-    memset(key, 0, sizeof key);
-    eth_keystore_params_default(&p);
-    assert_int_equal(eth_keystore_encrypt(key, "x", 1, &p, &out, &e), -ETH_EINVAL);
+    eth_signer_free(key);
 }
 
 static void test_peek_address(void **state)
@@ -456,51 +465,79 @@ static void test_peek_address(void **state)
 
 /* ---- scrypt ---- */
 
-static void expect_scrypt(const char *pw, const char *salt, uint64_t n, uint32_t r, uint32_t p,
-                          const char *want_hex)
+/* Checks scrypt with impl against a vector. */
+static void expect_scrypt(eth_scrypt_impl impl, const char *pw, const char *salt, uint64_t n,
+                          uint32_t r, uint32_t p, const char *want_hex)
 {
     eth_buf want = {0};
     eth_error e = {0};
     assert_int_equal(eth_hex_decode(want_hex, strlen(want_hex), &want, &e), 0);
     uint8_t out[64];
-    assert_int_equal(eth_scrypt(pw, strlen(pw), (const uint8_t *)salt, strlen(salt), n, r, p,
-                                out, want.len, &e),
+    assert_int_equal(eth_kdf_scrypt(impl, pw, strlen(pw), (const uint8_t *)salt, strlen(salt), n,
+                                    r, p, out, want.len, &e),
                      0);
     assert_memory_equal(out, want.data, want.len);
     eth_buf_clear(&want);
 }
 
+/* RFC 7914 section 12, through each library (the fourth vector, n = 2^20, is left out: 1 GiB). */
 static void test_scrypt_rfc7914(void **state)
 {
     (void)state;
-    expect_scrypt("", "", 16, 1, 1,
-                  "77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442"
-                  "fcd0069ded0948f8326a753a0fc81f17e8d3e0fb2e0d3628cf35e20c38d18906");
-    expect_scrypt("password", "NaCl", 1024, 8, 16,
-                  "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b373162"
-                  "2eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640");
+    static const eth_scrypt_impl IMPLS[] = {ETH_SCRYPT_AUTO, ETH_SCRYPT_OPENSSL, ETH_SCRYPT_SODIUM};
+    for (size_t i = 0; i < sizeof IMPLS / sizeof IMPLS[0]; i++) {
+        expect_scrypt(IMPLS[i], "", "", 16, 1, 1,
+                      "77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442"
+                      "fcd0069ded0948f8326a753a0fc81f17e8d3e0fb2e0d3628cf35e20c38d18906");
+        expect_scrypt(IMPLS[i], "password", "NaCl", 1024, 8, 16,
+                      "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b373162"
+                      "2eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640");
+        expect_scrypt(IMPLS[i], "pleaseletmein", "SodiumChloride", 16384, 8, 1,
+                      "7023bdcb3afd7348461c06cd81fd38ebfda8fbba904f8e3ea9b543f6545da1f2"
+                      "d5432955613f0fcf62d49705242a9af9e61e85dc0d651e40dfcf017b45575887");
+    }
 }
 
+/* libsodium (the fallback) against OpenSSL's EVP_PBE_scrypt where OpenSSL runs; above OpenSSL's
+ * bound n < 2^(16 r), AUTO falls back to libsodium. */
 static void test_scrypt_vs_openssl(void **state)
 {
     (void)state;
     static const struct { uint64_t n; uint32_t r, p; } P[] = {
         {2, 1, 1}, {16, 2, 3}, {256, 4, 2}, {1024, 8, 1}, {4096, 3, 1}, {64, 16, 4}};
     eth_error e = {0};
+    const char *pw = "hunter2", *salt = "some salt";
     for (size_t i = 0; i < sizeof P / sizeof P[0]; i++) {
         uint8_t a[48], b[48];
-        const char *pw = "hunter2", *salt = "some salt";
-        assert_int_equal(eth_scrypt(pw, 7, (const uint8_t *)salt, 9, P[i].n, P[i].r, P[i].p, a,
-                                    sizeof a, &e),
+        assert_int_equal(eth_kdf_scrypt(ETH_SCRYPT_SODIUM, pw, 7, (const uint8_t *)salt, 9, P[i].n,
+                                        P[i].r, P[i].p, a, sizeof a, &e),
                          0);
         assert_int_equal(EVP_PBE_scrypt(pw, 7, (const unsigned char *)salt, 9, P[i].n, P[i].r,
                                         P[i].p, 1ull << 30, b, sizeof b),
                          1);
         assert_memory_equal(a, b, sizeof a);
     }
+    uint8_t a[32], b[32];
+    assert_false(eth_scrypt_openssl_accepts(65536, 1));
+    assert_true(eth_scrypt_openssl_accepts(32768, 1));
+    assert_int_equal(EVP_PBE_scrypt(pw, 7, (const unsigned char *)salt, 9, 65536, 1, 1, 1ull << 30,
+                                    b, sizeof b),
+                     0);
+    assert_int_equal(eth_kdf_scrypt(ETH_SCRYPT_OPENSSL, pw, 7, (const uint8_t *)salt, 9, 65536, 1,
+                                    1, a, sizeof a, &e),
+                     -ETH_EUNSUP);
+    assert_int_equal(eth_kdf_scrypt(ETH_SCRYPT_AUTO, pw, 7, (const uint8_t *)salt, 9, 65536, 1, 1,
+                                    a, sizeof a, &e),
+                     0);
+    assert_int_equal(eth_kdf_scrypt(ETH_SCRYPT_SODIUM, pw, 7, (const uint8_t *)salt, 9, 65536, 1,
+                                    1, b, sizeof b, &e),
+                     0);
+    assert_memory_equal(a, b, sizeof a);
     uint8_t out[32];
-    assert_int_equal(eth_scrypt("x", 1, NULL, 0, 3, 1, 1, out, 32, &e), -ETH_EINVAL);
-    assert_int_equal(eth_scrypt("x", 1, NULL, 0, 4, 0, 1, out, 32, &e), -ETH_EINVAL);
+    assert_int_equal(eth_kdf_scrypt(ETH_SCRYPT_AUTO, "x", 1, NULL, 0, 3, 1, 1, out, 32, &e),
+                     -ETH_EINVAL);
+    assert_int_equal(eth_kdf_scrypt(ETH_SCRYPT_AUTO, "x", 1, NULL, 0, 4, 0, 1, out, 32, &e),
+                     -ETH_EINVAL);
 }
 
 int main(void)

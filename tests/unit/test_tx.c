@@ -11,11 +11,23 @@
 
 #include "eth/hex.h"
 #include "eth/keccak.h"
+#include "eth/signer.h"
 #include "eth/tx.h"
 
 /* anvil's first dev account: a public test key. */
 static const char ANVIL_KEY[] = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 static const char ANVIL_ADDR[] = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+
+/* Signs tx with the key of hex text key (a public test key). */
+static void sign_with(eth_tx *tx, const char *key)
+{
+    eth_signer *s = NULL;
+    eth_error e = {0};
+    assert_int_equal(eth_signer_from_hex(key, strlen(key), "test key", &s, &e), 0);
+    assert_int_equal(eth_signer_sign_tx(s, tx, &e), 0);
+    assert_int_equal(tx->is_signed, 1);
+    eth_signer_free(s);
+}
 
 /* EIP-155's example: nonce 9, 20 gwei, 21000 gas, to 0x3535.., 1 ether, chain 1, key 0x46..46. */
 static const char EIP155_UNSIGNED[] =
@@ -105,7 +117,7 @@ static void test_eip155_example(void **state)
     (void)state;
     eth_tx tx;
     eth_error e;
-    uint8_t key[32], hash[32];
+    uint8_t hash[32];
     eth_buf b = {0};
     eth_tx_init(&tx);
     tx.has_chain_id = 1;
@@ -121,8 +133,7 @@ static void test_eip155_example(void **state)
     assert_int_equal(eth_tx_signing_hash(&tx, hash, &e), 0);
     assert_hex(hash, 32, EIP155_HASH);
     assert_int_equal(eth_tx_encode_signed(&tx, &b, &e), -ETH_ESTATE);
-    memset(key, 0x46, 32);
-    assert_int_equal(eth_tx_sign(&tx, key, &e), 0);
+    sign_with(&tx, "4646464646464646464646464646464646464646464646464646464646464646");
     assert_int_equal(eth_tx_v(&tx), 37);
     b.len = 0;
     assert_int_equal(eth_tx_encode_signed(&tx, &b, &e), 0);
@@ -132,7 +143,7 @@ static void test_eip155_example(void **state)
     check_round_trip(EIP155_RAW, "0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f", &tx);
     assert_int_equal(tx.nonce, 9);
     assert_true(tx.has_chain_id && tx.chain_id == 1);
-    eth_tx_hash(&tx, hash, &e);
+    assert_int_equal(eth_tx_hash(&tx, hash, &e), 0);
     assert_hex(hash, 32, "0x33469b22e9f636356c4160a87eb19df52b7412e8eac32a4a55ffe88ea8350788");
     eth_tx_clear(&tx);
 }
@@ -142,7 +153,7 @@ static void test_type2_sign_matches_cast(void **state)
     (void)state;
     eth_tx tx;
     eth_error e;
-    uint8_t key[32], hash[32];
+    uint8_t hash[32];
     eth_buf b = {0};
     eth_tx_init(&tx);
     tx.type = ETH_TX_DYNAMIC_FEE;
@@ -154,9 +165,7 @@ static void test_type2_sign_matches_cast(void **state)
     tx.has_to = 1;
     assert_int_equal(eth_hex_decode_fixed("0x70997970C51812dc3A010C7d01b50e0d17dc79C8", tx.to, 20, &e), 0);
     tx.value = u256_from_u64(1000000000000000000ull);
-    assert_int_equal(eth_hex_decode_fixed(ANVIL_KEY, key, 32, &e), 0);
-    assert_int_equal(eth_tx_sign(&tx, key, &e), 0);
-    eth_wipe(key, 32);
+    sign_with(&tx, ANVIL_KEY);
     assert_int_equal(eth_tx_encode_signed(&tx, &b, &e), 0);
     assert_hex(b.data, b.len, TYPE2_RAW);
     assert_int_equal(eth_tx_hash(&tx, hash, &e), 0);

@@ -116,21 +116,22 @@ static void test_units(void **state)
     char out[U256_DEC_MAX + 2];
     assert_int_equal(u256_parse_units("1.5", 18, &r, &e), 0);
     assert_dec(&r, "1500000000000000000");
-    u256_format_units(&r, 18, out);
+    assert_int_equal(u256_format_units(&r, 18, out, &e), 0);
     assert_string_equal(out, "1.5");
     assert_int_equal(u256_parse_units("2", 9, &r, &e), 0);
     assert_dec(&r, "2000000000");
-    u256_format_units(&r, 9, out);
+    assert_int_equal(u256_format_units(&r, 9, out, &e), 0);
     assert_string_equal(out, "2");
     r = u256_from_u64(1);
-    u256_format_units(&r, 18, out);
+    assert_int_equal(u256_format_units(&r, 18, out, &e), 0);
     assert_string_equal(out, "0.000000000000000001");
     assert_int_equal(u256_parse_units("0.0000000001", 9, &r, &e), -ETH_EINVAL);
     assert_non_null(strstr(e.msg, "decimal places"));
     assert_int_equal(u256_parse_units("1e5", 18, &r, &e), -ETH_EINVAL);
     /* fuzz: decimals past 77 overflowed out; now refused */
-    assert_int_equal(u256_format_units(&r, U256_MAX_DECIMALS, out), 0);
-    assert_int_equal(u256_format_units(&r, 205, out), -ETH_ERANGE);
+    assert_int_equal(u256_format_units(&r, U256_MAX_DECIMALS, out, &e), 0);
+    assert_int_equal(u256_format_units(&r, 205, out, &e), -ETH_ERANGE);
+    assert_int_equal(e.code, ETH_ERANGE);
     assert_string_equal(out, "");
     assert_int_equal(u256_parse_units("0", 205, &r, &e), -ETH_ERANGE);
 }
