@@ -112,7 +112,10 @@ static int target_dir(const char *given, const char *keystore_dir, char *out, et
     char shown[ETH_CLIP_BUF];
     if (given) {
         struct stat st;
-        if (!given[0] || stat(given, &st) != 0 || !S_ISDIR(st.st_mode))
+        if (!given[0])
+            return eth_fail(err, ETH_EINVAL, "DIR '': an empty path names no directory (give a "
+                            "folder, or leave it out to use the keystore dir)");
+        if (stat(given, &st) != 0 || !S_ISDIR(st.st_mode))
             return eth_fail(err, ETH_EIO, "DIR '%s': not a directory (create it first)",
                             eth_text_clipz(given, shown));
         if ((size_t)snprintf(out, PATH_CAP, "%s", given) >= PATH_CAP)

@@ -156,7 +156,11 @@ bool kms_devnet_proc_gone(pid_t pid)
         return true;
     uint64_t start;
     bool zombie;
-    return kms_devnet_proc_stat(pid, &start, &zombie) != 0 || zombie;
+    if (kms_devnet_proc_stat(pid, &start, &zombie) != 0)
+        return true;
+    if (zombie) /* it may have exited after the first waitpid: reap it if it is our child */
+        (void)waitpid(pid, NULL, WNOHANG);
+    return zombie;
 }
 
 /* Polls until pid is gone or ms have passed. */

@@ -59,7 +59,7 @@ expect "switch given a value" 2 "takes no value" contracts list --json=yes
 expect "flag given twice" 2 "given more than once" contracts bytecode DstackKms --runtime --runtime
 expect "unknown command" 2 "unknown command 'nope'" nope
 expect "unknown action" 2 "unknown action 'nope'" wallet nope
-expect "two key sources" 2 "only one of" wallet address --private-key-file a --keystore b
+expect "two key sources" 2 "only one key source" wallet address --private-key-file a --keystore b
 expect "no command" 2 "Usage: kmsctl COMMAND"
 
 # --- help: the same shape everywhere ---
@@ -90,7 +90,7 @@ expect "-h" 0 "^Usage: kmsctl sig" sig -h
 # --- values starting with '-' ---
 expect "negative number is an argument" 0 "^0xf{64}$" abi-encode 'f(int256)' -1
 expect "after --, a value may start with -" 0 "^0xf{46}" abi-encode 'f(int256)' -- -1ether
-expect "unit glued to a number" 0 "^0x0{48}de0b6b3a7640000$" abi-encode 'f(uint256)' 1ether
+expect "unit glued to a number" 0 "^0x0{49}de0b6b3a7640000$" abi-encode 'f(uint256)' 1ether
 
 # --- input is read as bytes; NUL is refused, not a silent end ---
 printf '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed\0junk' >"$tmp/nul-addr"
