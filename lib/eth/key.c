@@ -17,9 +17,11 @@
 
 #include "keccak.h"
 
-/* Creates a signing context blinded with 32 random bytes into *out. */
-static int signing_context(secp256k1_context **out, eth_error *err)
+/* Checks priv and creates a signing context blinded with 32 random bytes into *out. */
+static int signing_context(const uint8_t priv[32], secp256k1_context **out, eth_error *err)
 {
+    if (!eth_key_valid(priv))
+        return eth_fail(err, ETH_EINVAL, "private key is out of range (must be 0 < k < n)");
     secp256k1_context *ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
     if (!ctx)
         return eth_fail(err, ETH_ENOMEM, "secp256k1: cannot create a context");
@@ -65,10 +67,8 @@ static void pubkey_xy(const secp256k1_pubkey *pk, uint8_t pub[64])
 
 int eth_key_pubkey(const uint8_t priv[32], uint8_t pub[64], eth_error *err)
 {
-    if (!eth_key_valid(priv))
-        return eth_fail(err, ETH_EINVAL, "private key is out of range (must be 0 < k < n)");
     secp256k1_context *ctx = NULL;
-    int rc = signing_context(&ctx, err);
+    int rc = signing_context(priv, &ctx, err);
     if (rc != 0)
         return rc;
     secp256k1_pubkey pk;
@@ -98,10 +98,8 @@ int eth_key_address(const uint8_t priv[32], uint8_t addr[20], eth_error *err)
 
 int eth_sign_hash(const uint8_t priv[32], const uint8_t hash[32], eth_sig *sig, eth_error *err)
 {
-    if (!eth_key_valid(priv))
-        return eth_fail(err, ETH_EINVAL, "private key is out of range (must be 0 < k < n)");
     secp256k1_context *ctx = NULL;
-    int rc = signing_context(&ctx, err);
+    int rc = signing_context(priv, &ctx, err);
     if (rc != 0)
         return rc;
     secp256k1_ecdsa_recoverable_signature rs;
