@@ -9,7 +9,7 @@ APT_PACKAGES=(
   build-essential cmake clang pkg-config
   libsecp256k1-dev libssl-dev libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev libcmocka-dev
   libsodium-dev
-  libclang-rt-14-dev
+  libclang-rt-14-dev valgrind
 )
 
 missing=()

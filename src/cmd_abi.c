@@ -200,8 +200,10 @@ static int decode_and_print(const cli_call *c, const eth_abi_type *types, bool s
                         skip4 ? "input" : "output");
     eth_buf data = {0};
     int rc = parse_data(c->args[1], &data);
-    if (rc != CLI_OK)
+    if (rc != CLI_OK) {
+        eth_buf_clear(&data);
         return rc;
+    }
     size_t off = skip4 && data.len >= 4 ? 4 : 0;
     eth_abi_value v;
     eth_error err = {0};

@@ -137,10 +137,9 @@ if [ -z "${CLI_NO_VALGRIND:-}" ] && command -v valgrind >/dev/null; then
   vg() { valgrind -q --error-exitcode=99 --track-origins=yes "$KMSCTL" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null; rc=$?; err=$(cat "$tmp/err"); }
   vg wallet import x --keystore-dir "" --private-key-file "$tmp/key" --password-file "$tmp/pw" --scrypt-n 1024
   [ "$rc" = 1 ] && grep -q "empty path" <<<"$err" && ok || bad "valgrind: import into an empty --keystore-dir: rc $rc, $err"
-  python3 - "$KMSCTL_KEYSTORE_DIR/good" "$KMSCTL_KEYSTORE_DIR/no-address" <<'EOF'
-import json, sys
-k = json.load(open(sys.argv[1])); k.pop("address", None); json.dump(k, open(sys.argv[2], "w"))
-EOF
+  node -e 'const fs = require("fs"); const k = JSON.parse(fs.readFileSync(process.argv[1]));
+    delete k.address; fs.writeFileSync(process.argv[2], JSON.stringify(k));' \
+    "$KMSCTL_KEYSTORE_DIR/good" "$KMSCTL_KEYSTORE_DIR/no-address"
   vg wallet list --json
   [ "$rc" = 0 ] && grep -q '"address":null,"name":"no-address"' "$tmp/out" && ok || bad "valgrind: wallet list --json: rc $rc, $err $(cat "$tmp/out")"
 fi
