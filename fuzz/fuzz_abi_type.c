@@ -20,10 +20,10 @@ static void check_type(const char *s)
         return;
     }
     FUZZ_CHECK(!eth_abi_type_has_opaque(t), "strict parse kept an opaque type");
-    if (eth_abi_type_canonical(t, canon, sizeof canon, &used) == 0) {
+    if (eth_abi_type_canonical(t, canon, sizeof canon, &used, &err) == 0) {
         FUZZ_CHECK(strlen(canon) == used, "canonical length is wrong");
         FUZZ_CHECK(eth_abi_type_parse(canon, &again, &err) == 0, "canonical type does not parse");
-        FUZZ_CHECK(eth_abi_type_canonical(again, canon2, sizeof canon2, &used2) == 0, "no canon");
+        FUZZ_CHECK(eth_abi_type_canonical(again, canon2, sizeof canon2, &used2, &err) == 0, "no canon");
         FUZZ_CHECK(strcmp(canon, canon2) == 0, "canonical type is not a fixed point");
         FUZZ_CHECK(eth_abi_type_is_dynamic(t) == eth_abi_type_is_dynamic(again), "dynamism differs");
         FUZZ_CHECK(eth_abi_type_head_size(t) == eth_abi_type_head_size(again), "head size differs");

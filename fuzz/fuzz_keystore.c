@@ -38,12 +38,12 @@ static int kdf_is_cheap(const char *json, size_t len)
 static void check_decrypt(const char *json, size_t len)
 {
     eth_error err = {0};
-    uint8_t priv[32];
-    int rc = eth_keystore_decrypt(json, len, PASSWORD, sizeof PASSWORD - 1, priv, &err);
+    eth_signer *s = NULL;
+    int rc = eth_keystore_decrypt(json, len, PASSWORD, sizeof PASSWORD - 1, &s, &err);
     if (rc != 0 && rc != -ETH_ECRYPTO)
         fprintf(stderr, "decrypt: %s\n", err.msg);
     FUZZ_CHECK(rc == 0 || rc == -ETH_ECRYPTO, "validated keystore fails to parse in decrypt");
-    eth_wipe(priv, sizeof priv);
+    eth_signer_free(s);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -38,7 +38,7 @@ static void check_units(const char *s, unsigned decimals)
         return;
     }
     char text[U256_DEC_MAX + 2];
-    FUZZ_CHECK(u256_format_units(&v, decimals, text) == 0, "accepted decimals do not format");
+    FUZZ_CHECK(u256_format_units(&v, decimals, text, &err) == 0, "accepted decimals do not format");
     FUZZ_CHECK(u256_parse_units(text, decimals, &again, &err) == 0, "formatted amount does not parse");
     FUZZ_CHECK(u256_cmp(&v, &again) == 0, "formatted amount parses to another value");
 }
