@@ -64,6 +64,38 @@ static const char *hash_field(json_t *art, const char *which)
     return str_field(json_object_get(json_object_get(art, "hashes"), which), "keccak256");
 }
 
+/* Emits the sorted runtime offsets of the artifact's 32-byte immutable words as imm_IDX; writes
+ * the count to *n (0: no array is emitted). Returns 0 or -1 (a reference is not 32 bytes). */
+static int emit_immutables(FILE *out, size_t idx, json_t *art, size_t *n)
+{
+    unsigned long offs[256];
+    const char *key;
+    json_t *refs;
+    *n = 0;
+    json_object_foreach(json_object_get(art, "immutableReferences"), key, refs) {
+        size_t i;
+        json_t *r;
+        json_array_foreach(refs, i, r) {
+            if (json_integer_value(json_object_get(r, "length")) != 32 || *n == 256)
+                return -1;
+            offs[(*n)++] = (unsigned long)json_integer_value(json_object_get(r, "start"));
+        }
+    }
+    for (size_t i = 1; i < *n; i++) /* insertion sort: a handful of entries */
+        for (size_t j = i; j > 0 && offs[j - 1] > offs[j]; j--) {
+            unsigned long t = offs[j];
+            offs[j] = offs[j - 1];
+            offs[j - 1] = t;
+        }
+    if (*n == 0)
+        return 0;
+    fprintf(out, "static const uint32_t imm_%zu[] = {", idx);
+    for (size_t i = 0; i < *n; i++)
+        fprintf(out, "%s%lu", i ? ", " : "", offs[i]);
+    fputs("};\n", out);
+    return 0;
+}
+
 /* Emits one artifact's data arrays and its table row (into rows). */
 static int emit_artifact(FILE *out, FILE *rows, size_t idx, json_t *art)
 {
@@ -84,11 +116,18 @@ static int emit_artifact(FILE *out, FILE *rows, size_t idx, json_t *art)
     long runtime = emit_bytes(out, var, str_field(art, "deployedBytecode"));
     if (code < 0 || runtime < 0)
         return fail(str_field(art, "name"), "bytecode is not hex");
+    size_t nimm;
+    if (emit_immutables(out, idx, art, &nimm) != 0)
+        return fail(str_field(art, "name"), "an immutable reference is not one 32-byte word");
+    char imm[32] = "NULL";
+    if (nimm)
+        snprintf(imm, sizeof imm, "imm_%zu", idx);
     fprintf(rows,
             "    {\"%s\", \"%s\", \"%s\", settings_%zu, abi_%zu, code_%zu, %ld, runtime_%zu, %ld,\n"
-            "     \"%s\", \"%s\"},\n",
+            "     \"%s\", \"%s\", %s, %zu},\n",
             str_field(art, "name"), str_field(art, "source"), str_field(art, "compiler"), idx, idx,
-            idx, code, idx, runtime, hash_field(art, "bytecode"), hash_field(art, "deployedBytecode"));
+            idx, code, idx, runtime, hash_field(art, "bytecode"), hash_field(art, "deployedBytecode"),
+            imm, nimm);
     return 0;
 }
 

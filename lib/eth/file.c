@@ -1,8 +1,10 @@
-/* file.c: bounded reads of regular files and exclusive creation. */
+/* file.c: bounded reads of regular files, exclusive creation and atomic replacement. */
 #include "file.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -114,5 +116,48 @@ int eth_file_create(const char *path, const void *data, size_t n, unsigned mode,
         return eth_fail(err, ETH_EIO, "%s: write failed: %s", eth_text_clipz(path, shown),
                         eth_strerror(saved, why, sizeof why));
     }
+    return 0;
+}
+
+/* fsyncs the folder that holds path, so that a rename in it is durable. */
+static int sync_parent(const char *path)
+{
+    char dir[4096] = ".";
+    const char *slash = strrchr(path, '/');
+    if (slash == path)
+        strcpy(dir, "/");
+    else if (slash) {
+        size_t n = (size_t)(slash - path);
+        if (n >= sizeof dir)
+            return -1;
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+int eth_file_replace(const char *path, const void *data, size_t n, unsigned mode, eth_error *err)
+{
+    char tmp[4096], shown[ETH_CLIP_BUF], why[128];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+        return eth_fail(err, ETH_EIO, "%s: path too long", eth_text_clipz(path, shown));
+    unlink(tmp); /* left by a writer that crashed */
+    int rc = eth_file_create(tmp, data, n, mode, err);
+    if (rc)
+        return rc;
+    if (rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return eth_fail(err, ETH_EIO, "%s: cannot replace: %s", eth_text_clipz(path, shown),
+                        eth_strerror(e, why, sizeof why));
+    }
+    if (sync_parent(path) != 0)
+        return eth_fail(err, ETH_EIO, "%s: written, but its folder could not be synced: %s",
+                        eth_text_clipz(path, shown), eth_strerror(errno, why, sizeof why));
     return 0;
 }

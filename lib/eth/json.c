@@ -1,8 +1,10 @@
 /* json.c: strict JSON field access for outside input. */
 #include "json.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
 #include "hex.h"
 #include "text.h"
 
@@ -122,4 +124,33 @@ int eth_json_get_hex(const json_t *obj, const char *where, const char *name, siz
         return eth_fail(err, ETH_ERANGE, "field '%s%s' is longer than %zu bytes", where, name, max);
     rc = eth_hex_decode(s, len, out, err);
     return rc ? eth_error_prefix(err, "field '%s%s': ", where, name) : 0;
+}
+
+int eth_json_save(const char *path, const json_t *doc, unsigned mode, eth_error *err)
+{
+    char *text = json_dumps(doc, JSON_INDENT(2));
+    if (!text)
+        return eth_fail(err, ETH_ENOMEM, "out of memory writing %s", path);
+    size_t n = strlen(text);
+    char *withnl = realloc(text, n + 2);
+    if (!withnl) {
+        free(text);
+        return eth_fail(err, ETH_ENOMEM, "out of memory writing %s", path);
+    }
+    withnl[n] = '\n';
+    int rc = eth_file_replace(path, withnl, n + 1, mode, err);
+    free(withnl);
+    return rc;
+}
+
+int eth_json_load(const char *path, size_t max, json_t **out, eth_error *err)
+{
+    char shown[ETH_CLIP_BUF];
+    eth_buf b = {0};
+    *out = NULL;
+    int rc = eth_file_read(path, max, &b, NULL, err);
+    if (rc == 0 && (rc = eth_json_parse_object((const char *)b.data, b.len, out, err)) != 0)
+        rc = eth_error_prefix(err, "%s: ", eth_text_clipz(path, shown));
+    eth_buf_clear(&b);
+    return rc;
 }

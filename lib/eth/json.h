@@ -45,4 +45,15 @@ int eth_json_get_hex_fixed(const json_t *obj, const char *where, const char *nam
 int eth_json_get_hex(const json_t *obj, const char *where, const char *name, size_t max,
                      eth_buf *out, eth_error *err) ETH_WARN_UNUSED;
 
+/* Writes doc as indented JSON (keys in insertion order) and a newline to path, atomically
+ * (eth_file_replace) with permission bits mode. Returns 0, -ETH_ENOMEM or -ETH_EIO.
+ * doc borrowed, not NULL. */
+int eth_json_save(const char *path, const json_t *doc, unsigned mode, eth_error *err)
+    ETH_WARN_UNUSED;
+
+/* Reads the regular file at path (at most max bytes) and parses it as one JSON object into
+ * *out (a new reference). Returns 0 or the errors of eth_file_read and eth_json_parse_object;
+ * messages start with the clipped path. */
+int eth_json_load(const char *path, size_t max, json_t **out, eth_error *err) ETH_WARN_UNUSED;
+
 #endif

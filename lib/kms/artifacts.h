@@ -2,6 +2,7 @@
 #ifndef KMS_KMS_ARTIFACTS_H
 #define KMS_KMS_ARTIFACTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,11 @@ typedef struct kms_artifact {
     size_t runtime_len;
     const char *bytecode_keccak; /* 0x keccak256 of the creation code */
     const char *runtime_keccak;  /* 0x keccak256 of the runtime code */
+    /* Offsets in the runtime code of 32-byte words the constructor fills in (immutables, such
+     * as UUPSUpgradeable's own address), ascending; the artifact holds zeros there. NULL if
+     * nimmutables is 0. */
+    const uint32_t *immutables;
+    size_t nimmutables;
 } kms_artifact;
 
 /* Number of embedded artifacts. */
@@ -28,5 +34,14 @@ const kms_artifact *kms_artifact_at(size_t i);
 
 /* The artifact named name (case-sensitive), or NULL. */
 const kms_artifact *kms_artifact_find(const char *name);
+
+/* True if code[0..n) is a's runtime code, whatever its immutable words hold. When words is not
+ * NULL and it matches, the immutable words found are copied there (a->nimmutables * 32 bytes,
+ * in the order of a->immutables). code may be NULL if n is 0. */
+bool kms_artifact_runtime_match(const kms_artifact *a, const uint8_t *code, size_t n,
+                                uint8_t *words);
+
+/* The embedded artifact whose runtime code code[0..n) is (kms_artifact_runtime_match), or NULL. */
+const kms_artifact *kms_artifact_by_runtime(const uint8_t *code, size_t n);
 
 #endif

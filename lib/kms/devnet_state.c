@@ -52,31 +52,15 @@ static json_t *state_json(const kms_devnet_state *st)
 
 int kms_devnet_state_write(const char *dir, const kms_devnet_state *st, eth_error *err)
 {
-    char path[KMS_DEVNET_PATH_MAX], tmp[KMS_DEVNET_PATH_MAX], why[128];
+    char path[KMS_DEVNET_PATH_MAX];
     int rc = kms_devnet_join(path, dir, KMS_DEVNET_STATE_FILE, err);
-    if (rc == 0)
-        rc = kms_devnet_join(tmp, dir, KMS_DEVNET_STATE_FILE ".tmp", err);
     if (rc)
         return rc;
     json_t *doc = state_json(st);
-    char *text = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
-    json_decref(doc);
-    if (!text)
+    if (!doc)
         return eth_fail(err, ETH_ENOMEM, "out of memory");
-    unlink(tmp); /* left by a start that crashed */
-    eth_buf b = {0};
-    rc = eth_buf_append_str(&b, text, err);
-    free(text);
-    if (rc == 0)
-        rc = eth_buf_append(&b, "\n", 1, err);
-    if (rc == 0)
-        rc = eth_file_create(tmp, b.data, b.len, 0600, err);
-    eth_buf_clear(&b);
-    if (rc == 0 && rename(tmp, path) != 0) {
-        rc = eth_fail(err, ETH_EIO, "%s: cannot write: %s", path,
-                      eth_strerror(errno, why, sizeof why));
-        unlink(tmp);
-    }
+    rc = eth_json_save(path, doc, 0600, err);
+    json_decref(doc);
     return rc;
 }
 
