@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+#include "eth/abi_coerce.h"
+#include "eth/abi_type.h"
+
 /* Reads the digits at text[0..n) into *out. Returns 0, -ETH_EINVAL or -ETH_ERANGE. */
 static int digits(const char *text, size_t n, uint64_t *out)
 {
@@ -54,4 +57,19 @@ int cli_parse_duration(const char *text, uint64_t *seconds)
         return -ETH_ERANGE;
     *seconds = v * scale;
     return 0;
+}
+
+int cli_parse_amount(const char *text, u256 *out)
+{
+    eth_abi_type *t = NULL;
+    eth_abi_value v = {0};
+    eth_error err;
+    int rc = eth_abi_type_parse("uint256", &t, &err);
+    if (rc == 0)
+        rc = eth_abi_coerce(t, text, &v, &err);
+    if (rc == 0)
+        *out = u256_from_be(v.word, 32);
+    eth_abi_value_clear(&v);
+    eth_abi_type_free(t);
+    return rc;
 }

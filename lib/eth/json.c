@@ -1,6 +1,7 @@
 /* json.c: strict JSON field access for outside input. */
 #include "json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,19 +97,48 @@ int eth_json_get_string(const json_t *obj, const char *where, const char *name, 
     return 0;
 }
 
+int eth_json_hex_fixed(const json_t *v, const char *what, uint8_t *out, size_t n, eth_error *err)
+{
+    if (!json_is_string(v))
+        return eth_fail(err, ETH_EINVAL, "%s must be a string of %zu bytes of hex", what, n);
+    const char *s = json_string_value(v);
+    size_t len = json_string_length(v);
+    if (strlen(s) != len || len > 2 * n + 2)
+        return eth_fail(err, ETH_EINVAL, "%s must be %zu bytes of hex, got %zu characters", what,
+                        n, len);
+    int rc = eth_hex_decode_fixed(s, out, n, err);
+    return rc ? eth_error_prefix(err, "%s: ", what) : 0;
+}
+
 int eth_json_get_hex_fixed(const json_t *obj, const char *where, const char *name, uint8_t *out,
                            size_t n, eth_error *err)
 {
-    const char *s;
-    size_t len;
-    int rc = eth_json_get_string(obj, where, name, &s, &len, err);
-    if (rc)
-        return rc;
-    if (len > 2 * n + 2)
-        return eth_fail(err, ETH_EINVAL, "field '%s%s' must be %zu bytes of hex, got %zu characters",
-                        where, name, n, len);
-    rc = eth_hex_decode_fixed(s, out, n, err);
-    return rc ? eth_error_prefix(err, "field '%s%s': ", where, name) : 0;
+    char what[256];
+    if (!eth_json_member(obj, where, name, JSON_STRING, err))
+        return -err->code;
+    snprintf(what, sizeof what, "field '%s%s'", where, name);
+    return eth_json_hex_fixed(json_object_get(obj, name), what, out, n, err);
+}
+
+int eth_json_only_keys(const json_t *obj, const char *where, const char *const *allowed,
+                       eth_error *err)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v) {
+        size_t i = 0;
+        while (allowed[i] && strcmp(allowed[i], key) != 0)
+            i++;
+        if (!allowed[i]) {
+            char shown[ETH_CLIP_BUF], list[512] = "";
+            for (size_t j = 0; allowed[j]; j++)
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", j ? ", " : "",
+                         allowed[j]);
+            return eth_fail(err, ETH_EINVAL, "unknown field '%s%s' (known: %s)", where,
+                            eth_text_clipz(key, shown), list);
+        }
+    }
+    return 0;
 }
 
 int eth_json_get_hex(const json_t *obj, const char *where, const char *name, size_t max,

@@ -40,6 +40,16 @@ int eth_json_get_string(const json_t *obj, const char *where, const char *name, 
 int eth_json_get_hex_fixed(const json_t *obj, const char *where, const char *name, uint8_t *out,
                            size_t n, eth_error *err) ETH_WARN_UNUSED;
 
+/* Reads the JSON value v, a hex string of exactly n bytes (optional 0x), into out[0..n). what
+ * names it in messages ("osImages[2]"). Returns 0 or -ETH_EINVAL. */
+int eth_json_hex_fixed(const json_t *v, const char *what, uint8_t *out, size_t n, eth_error *err)
+    ETH_WARN_UNUSED;
+
+/* Checks that every key of obj is in allowed (a NULL-terminated list). Returns 0, or
+ * -ETH_EINVAL naming the first unknown key (clipped) and the known ones. */
+int eth_json_only_keys(const json_t *obj, const char *where, const char *const *allowed,
+                       eth_error *err) ETH_WARN_UNUSED;
+
 /* Reads member name, a hex string of at most max bytes (optional 0x), and appends the bytes to
  * out. Returns 0, -ETH_EINVAL, or -ETH_ERANGE if it holds more than max bytes. */
 int eth_json_get_hex(const json_t *obj, const char *where, const char *name, size_t max,

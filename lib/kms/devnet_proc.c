@@ -242,3 +242,39 @@ bool kms_devnet_port_taken(unsigned port)
     close(fd);
     return false;
 }
+
+void kms_devnet_log_tail(const char *path, char *out, size_t cap)
+{
+    char text[2048], a[ETH_CLIP_BUF], b[ETH_CLIP_BUF];
+    ssize_t n = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd >= 0) {
+        off_t size = lseek(fd, 0, SEEK_END);
+        if (size >= 0 && lseek(fd, size > (off_t)sizeof text ? size - (off_t)sizeof text : 0,
+                               SEEK_SET) >= 0)
+            n = read(fd, text, sizeof text);
+        close(fd);
+    }
+    const char *line[2] = {NULL, NULL};
+    size_t len[2] = {0, 0};
+    for (ssize_t end = n; end > 0 && !line[0];) { /* the last two non-empty lines, backwards */
+        while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == '\r'))
+            end--;
+        ssize_t start = end;
+        while (start > 0 && text[start - 1] != '\n')
+            start--;
+        if (end > start) {
+            int k = line[1] ? 0 : 1;
+            line[k] = text + start;
+            len[k] = (size_t)(end - start);
+        }
+        end = start;
+    }
+    if (!line[1])
+        snprintf(out, cap, "(empty)");
+    else if (!line[0])
+        snprintf(out, cap, "\"%s\"", eth_text_clip(line[1], len[1], b));
+    else
+        snprintf(out, cap, "\"%s\" / \"%s\"", eth_text_clip(line[0], len[0], a),
+                 eth_text_clip(line[1], len[1], b));
+}

@@ -5,22 +5,11 @@
 #include <string.h>
 
 #include "artifacts.h"
+#include "devchain.h"
 #include "eth/address.h"
 #include "eth/hex.h"
 #include "eth/rpc_eth.h"
 #include "internal/clock.h"
-
-/* Sends method(params) and drops the result; params is stolen (NULL: out of memory). */
-static int call_void(eth_rpc *rpc, const char *method, json_t *params, eth_error *err)
-{
-    if (!params)
-        return eth_fail(err, ETH_ENOMEM, "out of memory");
-    json_t *result = NULL;
-    int rc = eth_rpc_call(rpc, method, params, &result, err);
-    json_decref(params);
-    json_decref(result);
-    return rc;
-}
 
 /* Gives the factory address the proxy's runtime code, unless it already has that code. */
 static int install_factory(eth_rpc *rpc, const kms_progress *progress, eth_error *err)
@@ -43,7 +32,7 @@ static int install_factory(eth_rpc *rpc, const kms_progress *progress, eth_error
         kms_progress_say(progress, "installing the Safe singleton factory at %s", addr);
         rc = eth_hex_encode_alloc(proxy.data, proxy.len, &hex, err);
         if (rc == 0)
-            rc = call_void(rpc, "anvil_setCode", json_pack("[ss]", addr, hex), err);
+            rc = kms_dev_call(rpc, "anvil_setCode", json_pack("[ss]", addr, hex), err);
     }
     free(hex);
     eth_buf_clear(&proxy);
@@ -69,29 +58,12 @@ static int send_creation(eth_rpc *rpc, const kms_safe_contract *c, const uint8_t
     }
     const kms_artifact *a = kms_artifact_find(c->name); /* present: kms_safe_create2_of */
     eth_buf data = {0};
-    char *hex = NULL, sender[43], factory[43];
     rc = eth_buf_fill(&data, 0, 32, err); /* the zero salt, then the creation code */
     if (rc == 0)
         rc = eth_buf_append(&data, a->bytecode, a->bytecode_len, err);
     if (rc == 0)
-        rc = eth_hex_encode_alloc(data.data, data.len, &hex, err);
+        rc = kms_dev_send(rpc, from, KMS_SAFE_FACTORY, data.data, data.len, 0, hash, err);
     eth_buf_clear(&data);
-    if (rc)
-        return rc;
-    eth_address_checksum(from, sender);
-    eth_address_checksum(KMS_SAFE_FACTORY, factory);
-    json_t *params = json_pack("[{s:s,s:s,s:s}]", "from", sender, "to", factory, "data", hex);
-    free(hex);
-    if (!params)
-        return eth_fail(err, ETH_ENOMEM, "out of memory");
-    json_t *result = NULL;
-    rc = eth_rpc_call(rpc, "eth_sendTransaction", params, &result, err);
-    json_decref(params);
-    if (rc == 0 && (!json_is_string(result) ||
-                    eth_hex_decode_fixed(json_string_value(result), hash, 32, err) != 0))
-        rc = eth_fail(err, ETH_ERPC, "eth_sendTransaction for %s: the node answered no "
-                                     "transaction hash", c->name);
-    json_decref(result);
     return rc ? eth_error_prefix(err, "deploying %s: ", c->name) : 0;
 }
 

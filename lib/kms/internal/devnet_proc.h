@@ -4,6 +4,7 @@
 #define KMS_INTERNAL_DEVNET_PROC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include "eth/error.h"
@@ -40,5 +41,9 @@ int kms_devnet_free_port(unsigned *port, eth_error *err) ETH_WARN_UNUSED;
 
 /* True if something already listens on (or holds) 127.0.0.1:port. */
 bool kms_devnet_port_taken(unsigned port);
+
+/* Writes the last two non-empty lines of the log at path, clipped, escaped and joined with
+ * " / ", to out[0..cap) ("(empty)" when there are none). */
+void kms_devnet_log_tail(const char *path, char *out, size_t cap);
 
 #endif
