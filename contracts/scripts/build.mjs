@@ -41,6 +41,7 @@ const SAFE = [
   ["CompatibilityFallbackHandler", "contracts/handler/CompatibilityFallbackHandler.sol"],
   ["MultiSendCallOnly", "contracts/libraries/MultiSendCallOnly.sol"],
   ["SimulateTxAccessor", "contracts/accessors/SimulateTxAccessor.sol"],
+  ["SafeProxy", "contracts/proxies/SafeProxy.sol"],
 ];
 
 function resolveSource(name) {

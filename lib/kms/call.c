@@ -158,3 +158,15 @@ const char *kms_text_u64(uint64_t v, char out[21])
     snprintf(out, 21, "%" PRIu64, v);
     return out;
 }
+
+int kms_text_addr_list(const uint8_t (*addrs)[20], size_t n, eth_buf *out, eth_error *err)
+{
+    int rc = eth_buf_append_str(out, "[", err);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char a[43];
+        rc = eth_buf_printf(out, err, "%s%s", i ? "," : "", kms_text_addr(addrs[i], a));
+    }
+    if (rc == 0)
+        rc = eth_buf_append_str(out, "]", err);
+    return rc ? rc : eth_buf_terminate(out, err);
+}

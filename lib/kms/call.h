@@ -70,4 +70,11 @@ const char *kms_text_addr(const uint8_t addr[20], char out[43]);
 const char *kms_text_b32(const uint8_t b[32], char out[67]);
 const char *kms_text_u64(uint64_t v, char out[21]);
 
+/* Appends "[0x..,0x..]" (lower-case addresses; "[]" for none) to out and a NUL after it (not
+ * counted in out->len, so eth_buf_str(out) reads it): the argument text of an address[] for
+ * kms_calldata and kms_abi_encode. Returns 0 or an
+ * eth_buf error. addrs may be NULL if n is 0. */
+int kms_text_addr_list(const uint8_t (*addrs)[20], size_t n, eth_buf *out, eth_error *err)
+    ETH_WARN_UNUSED;
+
 #endif

@@ -39,7 +39,7 @@ static void test_required_contracts(void **state)
     static const char *const names[] = {"DstackKms", "DstackApp", "ERC1967Proxy",
                                         "TimelockController", "Safe", "SafeL2", "SafeProxyFactory",
                                         "CompatibilityFallbackHandler", "MultiSendCallOnly",
-                                        "SimulateTxAccessor"};
+                                        "SimulateTxAccessor", "SafeProxy"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const kms_artifact *a = kms_artifact_find(names[i]);
         assert_non_null(a);

@@ -1,0 +1,261 @@
+/* safe_tx.c: Safe v1.4.1 transaction hashes, owner signatures and execTransaction. */
+#include "safe_tx.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "call.h"
+#include "eth/address.h"
+#include "eth/hex.h"
+#include "eth/keccak.h"
+#include "eth/key.h"
+#include "safe.h"
+
+static const char DOMAIN_TYPE[] = "EIP712Domain(uint256 chainId,address verifyingContract)";
+static const char SAFE_TX_TYPE[] =
+    "SafeTx(address to,uint256 value,bytes data,uint8 operation,uint256 safeTxGas,"
+    "uint256 baseGas,uint256 gasPrice,address gasToken,address refundReceiver,uint256 nonce)";
+
+void kms_safe_tx_clear(kms_safe_tx *tx)
+{
+    if (tx)
+        eth_buf_clear(&tx->data);
+}
+
+/* Absorbs the ABI word of an address, a number, or keccak256 of a type text. */
+static void absorb_addr(eth_keccak *k, const uint8_t a[20])
+{
+    static const uint8_t pad[12];
+    eth_keccak_update(k, pad, sizeof pad);
+    eth_keccak_update(k, a, 20);
+}
+
+static void absorb_u256(eth_keccak *k, const u256 *x)
+{
+    uint8_t w[32];
+    u256_to_be(x, w);
+    eth_keccak_update(k, w, 32);
+}
+
+static void absorb_typehash(eth_keccak *k, const char *type)
+{
+    uint8_t h[32];
+    eth_keccak256(type, strlen(type), h);
+    eth_keccak_update(k, h, 32);
+}
+
+void kms_safe_domain_separator(uint64_t chain_id, const uint8_t safe[20], uint8_t out[32])
+{
+    eth_keccak k;
+    u256 id = u256_from_u64(chain_id);
+    eth_keccak_init(&k);
+    absorb_typehash(&k, DOMAIN_TYPE);
+    absorb_u256(&k, &id);
+    absorb_addr(&k, safe);
+    eth_keccak_final(&k, out);
+}
+
+static int check_operation(const kms_safe_tx *tx, eth_error *err)
+{
+    if (tx->operation > KMS_SAFE_DELEGATECALL)
+        return eth_fail(err, ETH_EINVAL, "Safe transaction operation %u: it must be 0 (call) "
+                                         "or 1 (delegatecall)", tx->operation);
+    return 0;
+}
+
+int kms_safe_tx_struct_hash(const kms_safe_tx *tx, uint8_t out[32], eth_error *err)
+{
+    int rc = check_operation(tx, err);
+    if (rc)
+        return rc;
+    eth_keccak k;
+    uint8_t data_hash[32];
+    u256 op = u256_from_u64(tx->operation);
+    eth_keccak256(tx->data.data, tx->data.len, data_hash);
+    eth_keccak_init(&k);
+    absorb_typehash(&k, SAFE_TX_TYPE);
+    absorb_addr(&k, tx->to);
+    absorb_u256(&k, &tx->value);
+    eth_keccak_update(&k, data_hash, 32);
+    absorb_u256(&k, &op);
+    absorb_u256(&k, &tx->safe_tx_gas);
+    absorb_u256(&k, &tx->base_gas);
+    absorb_u256(&k, &tx->gas_price);
+    absorb_addr(&k, tx->gas_token);
+    absorb_addr(&k, tx->refund_receiver);
+    absorb_u256(&k, &tx->nonce);
+    eth_keccak_final(&k, out);
+    return 0;
+}
+
+int kms_safe_tx_hash(const kms_safe_tx *tx, uint64_t chain_id, const uint8_t safe[20],
+                     uint8_t out[32], eth_error *err)
+{
+    uint8_t pre[2 + 32 + 32] = {0x19, 0x01};
+    int rc = kms_safe_tx_struct_hash(tx, pre + 34, err);
+    if (rc)
+        return rc;
+    kms_safe_domain_separator(chain_id, safe, pre + 2);
+    eth_keccak256(pre, sizeof pre, out);
+    return 0;
+}
+
+enum kms_safe_sig_kind kms_safe_sig_kind(const kms_safe_sig *sig)
+{
+    switch (sig->rsv[64]) {
+    case 1: return KMS_SAFE_SIG_APPROVED;
+    case 27:
+    case 28: return KMS_SAFE_SIG_ECDSA;
+    case 31:
+    case 32: return KMS_SAFE_SIG_ETH_SIGN;
+    default: return KMS_SAFE_SIG_UNKNOWN;
+    }
+}
+
+/* Writes sig's r, s and v (recovery id 0 or 1 plus base) to rsv. */
+static void write_rsv(const eth_sig *sig, uint8_t base, uint8_t rsv[65])
+{
+    memcpy(rsv, sig->r, 32);
+    memcpy(rsv + 32, sig->s, 32);
+    rsv[64] = (uint8_t)(base + sig->v);
+}
+
+int kms_safe_sign(const eth_signer *s, const uint8_t safe_tx_hash[32], kms_safe_sig *out,
+                  eth_error *err)
+{
+    eth_sig sig;
+    int rc = eth_signer_sign_digest(s, safe_tx_hash, &sig, err);
+    if (rc)
+        return rc;
+    memcpy(out->owner, eth_signer_address(s), 20);
+    write_rsv(&sig, 27, out->rsv);
+    return 0;
+}
+
+void kms_safe_sig_approved(const uint8_t owner[20], kms_safe_sig *out)
+{
+    memset(out, 0, sizeof *out);
+    memcpy(out->owner, owner, 20);
+    memcpy(out->rsv + 12, owner, 20);
+    out->rsv[64] = 1;
+}
+
+int kms_safe_sig_from_rsv(const uint8_t safe_tx_hash[32], const uint8_t rsv[65], bool eth_sign,
+                          kms_safe_sig *out, eth_error *err)
+{
+    static const char PREFIX[] = "\x19" "Ethereum Signed Message:\n32";
+    uint8_t digest[32];
+    eth_sig sig;
+    memcpy(sig.r, rsv, 32);
+    memcpy(sig.s, rsv + 32, 32);
+    sig.v = rsv[64] >= 27 ? (uint8_t)(rsv[64] - 27) : rsv[64];
+    if (eth_sign) {
+        eth_keccak k;
+        eth_keccak_init(&k);
+        eth_keccak_update(&k, PREFIX, sizeof PREFIX - 1);
+        eth_keccak_update(&k, safe_tx_hash, 32);
+        eth_keccak_final(&k, digest);
+    } else {
+        memcpy(digest, safe_tx_hash, 32);
+    }
+    int rc = eth_recover_address(digest, &sig, out->owner, err);
+    if (rc)
+        return eth_error_prefix(err, "signature with v %u: ", rsv[64]);
+    write_rsv(&sig, eth_sign ? 31 : 27, out->rsv);
+    return 0;
+}
+
+/* Checks one signature for packing: a kind Safe reads without extra data, consistent. */
+static int check_sig(const kms_safe_sig *sig, size_t i, eth_error *err)
+{
+    char a[43];
+    eth_address_checksum(sig->owner, a);
+    enum kms_safe_sig_kind kind = kms_safe_sig_kind(sig);
+    if (kind == KMS_SAFE_SIG_UNKNOWN)
+        return eth_fail(err, ETH_EUNSUP, "signature %zu (owner %s) has v %u: kmsctl takes ECDSA "
+                                         "(27, 28), eth_sign (31, 32) and approved-hash (1) "
+                                         "signatures", i + 1, a, sig->rsv[64]);
+    static const uint8_t pad[12], zero[32];
+    if (kind == KMS_SAFE_SIG_APPROVED &&
+        (memcmp(sig->rsv, pad, 12) != 0 || memcmp(sig->rsv + 12, sig->owner, 20) != 0 ||
+         memcmp(sig->rsv + 32, zero, 32) != 0))
+        return eth_fail(err, ETH_EINVAL, "signature %zu is an approved hash of another owner "
+                                         "than %s: make it with kms_safe_sig_approved", i + 1, a);
+    return 0;
+}
+
+static int check_sigs(const kms_safe_sig *sigs, size_t n, eth_error *err)
+{
+    if (n == 0)
+        return eth_fail(err, ETH_EINVAL, "no signatures: a Safe transaction needs at least one");
+    if (n > KMS_SAFE_MAX_OWNERS)
+        return eth_fail(err, ETH_ERANGE, "%zu signatures: kmsctl packs at most %d", n,
+                        KMS_SAFE_MAX_OWNERS);
+    for (size_t i = 0; i < n; i++) {
+        int rc = check_sig(&sigs[i], i, err);
+        for (size_t j = 0; rc == 0 && j < i; j++)
+            if (memcmp(sigs[i].owner, sigs[j].owner, 20) == 0) {
+                char a[43];
+                eth_address_checksum(sigs[i].owner, a);
+                rc = eth_fail(err, ETH_EINVAL, "signatures %zu and %zu are both by %s: give one "
+                                               "signature per owner", j + 1, i + 1, a);
+            }
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int kms_safe_sigs_pack(const kms_safe_sig *sigs, size_t n, eth_buf *out, eth_error *err)
+{
+    int rc = check_sigs(sigs, n, err);
+    /* selection by owner: each round appends the smallest owner above the last one appended */
+    const uint8_t *last = NULL;
+    for (size_t round = 0; rc == 0 && round < n; round++) {
+        size_t best = n;
+        for (size_t i = 0; i < n; i++)
+            if ((!last || memcmp(sigs[i].owner, last, 20) > 0) &&
+                (best == n || memcmp(sigs[i].owner, sigs[best].owner, 20) < 0))
+                best = i;
+        rc = eth_buf_append(out, sigs[best].rsv, 65, err);
+        last = sigs[best].owner;
+    }
+    return rc;
+}
+
+int kms_safe_exec_data(const kms_safe_tx *tx, const uint8_t *sigs, size_t n, eth_buf *out,
+                       eth_error *err)
+{
+    int rc = check_operation(tx, err);
+    if (rc == 0 && (n == 0 || n % 65 != 0))
+        rc = eth_fail(err, ETH_EINVAL, "%zu bytes of signatures: execTransaction takes 65 per "
+                                       "owner (pack them with kms_safe_sigs_pack)", n);
+    char *data = NULL, *sig = NULL;
+    if (rc == 0)
+        rc = eth_hex_encode_alloc(tx->data.data, tx->data.len, &data, err);
+    if (rc == 0)
+        rc = eth_hex_encode_alloc(sigs, n, &sig, err);
+    char to[43], val[U256_DEC_MAX], op[21], stg[U256_DEC_MAX], bg[U256_DEC_MAX],
+        gp[U256_DEC_MAX], gt[43], rr[43];
+    u256_to_dec(&tx->value, val);
+    u256_to_dec(&tx->safe_tx_gas, stg);
+    u256_to_dec(&tx->base_gas, bg);
+    u256_to_dec(&tx->gas_price, gp);
+    const char *args[10] = {kms_text_addr(tx->to, to), val, data,
+                            kms_text_u64(tx->operation, op), stg, bg, gp,
+                            kms_text_addr(tx->gas_token, gt),
+                            kms_text_addr(tx->refund_receiver, rr), sig};
+    if (rc == 0)
+        rc = kms_calldata("execTransaction(address,uint256,bytes,uint8,uint256,uint256,uint256,"
+                          "address,address,bytes)", args, 10, out, err);
+    free(data);
+    free(sig);
+    return rc;
+}
+
+int kms_safe_approve_hash_data(const uint8_t hash[32], eth_buf *out, eth_error *err)
+{
+    char h[67];
+    const char *arg = kms_text_b32(hash, h);
+    return kms_calldata("approveHash(bytes32)", &arg, 1, out, err);
+}

@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# tests/integration/deploy.sh KMSCTL: kmsctl deploy and verify against a real devnet (anvil on a
+# free loopback port, Safe v1.4.1 at its canonical addresses):
+#   - each model (direct, timelock, safe-timelock with --config) deploys and verifies
+#   - a delayed hand-over fails verify until time travel and --resume, then passes
+#   - verify names the check when the deployment is altered afterwards (an extra proposer, a
+#     new owner, an upgrade to other code)
+#   - bad input stops with one sentence and sends nothing
+#   - a deployment killed after each of its transactions in turn (and once between signing and
+#     broadcasting), through a JSON-RPC proxy that kills kmsctl, resumes to the same manifest as
+#     an uninterrupted run
+# Every anvil and proxy started here is stopped on every exit path.
+set -uo pipefail
+KMSCTL=$(cd "$(dirname "${1:?usage: deploy.sh PATH/TO/kmsctl}")" && pwd)/$(basename "$1")
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ANVIL=${KMSCTL_ANVIL:-$ROOT/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil}
+CAST=$ROOT/node_modules/@foundry-rs/cast-linux-amd64/bin/cast
+tmp=$(mktemp -d)
+export HOME="$tmp/home" KMSCTL_DEVNET_DIR="$tmp/devnet" KMSCTL_ANVIL="$ANVIL"
+unset PRIVATE_KEY ETH_RPC_URL RPC_URL XDG_STATE_HOME
+mkdir -p "$HOME"
+# shellcheck source=../support/testlib.sh
+. "$ROOT/tests/support/testlib.sh"
+
+proxy_pid=""
+cleanup() {
+  "$KMSCTL" devnet stop >/dev/null 2>&1
+  [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# anvil's public dev accounts (the "test test ... junk" mnemonic).
+DEV1=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
+DEV2=0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
+DEV3=0x90F79bf6EB2c4f870365E785982E1f101E93b906
+EVIL=0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65
+printf '8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba\n' >"$tmp/dev5.key"
+chmod 600 "$tmp/dev5.key"
+PROPOSER_ROLE=$("$CAST" keccak PROPOSER_ROLE)
+
+devnet_start() {
+  "$KMSCTL" devnet start --port 0 --json >"$tmp/devnet.json" 2>"$tmp/devnet.err" ||
+    { echo "devnet start failed: $(cat "$tmp/devnet.err")"; exit 1; }
+  URL=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).url)' "$tmp/devnet.json")
+}
+devnet_restart() { "$KMSCTL" devnet stop >/dev/null 2>&1; devnet_start; }
+
+# field FILE PATH: a value of a JSON file, by a dotted path.
+field() {
+  node -e 'let v = JSON.parse(require("fs").readFileSync(process.argv[1]));
+    for (const k of process.argv[2].split(".")) v = v[k]; console.log(v)' "$1" "$2"
+}
+
+cat >"$tmp/config.json" <<'EOF'
+{"gatewayAppId": "gw-app-1",
+ "kmsInfo": {"k256Pubkey": "0x02aa", "caPubkey": "0x03bb", "quote": "0x0102030405", "eventlog": "0x"},
+ "osImages": ["0x1111111111111111111111111111111111111111111111111111111111111111"],
+ "kmsAggregatedMrs": ["0x2222222222222222222222222222222222222222222222222222222222222222"],
+ "kmsDevices": ["0x3333333333333333333333333333333333333333333333333333333333333333"]}
+EOF
+SAFE_ARGS=(--model safe-timelock --safe-owners "$DEV1,$DEV2,$DEV3" --safe-threshold 2 --min-delay 1d)
+
+devnet_start
+
+# --- each model deploys and verifies ---
+expect "model direct deploys" 0 "Deployed DstackKms on chain 31337 \(model direct\)" \
+  deploy --devnet --model direct --manifest "$tmp/a.json"
+expect "model direct verifies" 0 ", 0 failed" verify --devnet --manifest "$tmp/a.json"
+expect "model timelock deploys" 0 "Owner: the timelock" \
+  deploy --devnet --model timelock --min-delay 1h --manifest "$tmp/b.json"
+expect "model timelock verifies" 0 ", 0 failed" verify --devnet --manifest "$tmp/b.json"
+expect "model safe-timelock with --config deploys" 0 "Safe +0x" \
+  deploy --devnet "${SAFE_ARGS[@]}" --config "$tmp/config.json" --manifest "$tmp/c.json"
+expect "model safe-timelock verifies at once" 0 "config: gatewayAppId" \
+  verify --devnet --manifest "$tmp/c.json"
+expect "verify --json" 0 '"ok":true' verify --devnet --manifest "$tmp/c.json" --json
+expect "verify --kms reads the governance off the chain" 0 ", 0 failed" \
+  verify --devnet --kms "$(field "$tmp/c.json" contracts.dstackKms.address)"
+
+# --- bad input: one sentence, nothing sent ---
+expect "unknown model" 2 "unknown model 'bogus'" deploy --devnet --model bogus
+expect "timelock without a delay" 2 "needs --min-delay" deploy --devnet --model timelock
+expect "safe-timelock without a Safe" 2 "needs a Safe" deploy --devnet --model safe-timelock --min-delay 1h
+expect "threshold above the owners" 2 "--safe-threshold 4" \
+  deploy --devnet --model safe-timelock --safe-owners "$DEV1,$DEV2" --safe-threshold 4 --min-delay 1h
+printf '{"osImages": ["0x12"], "extra": 1}' >"$tmp/bad.json"
+expect "config with an unknown key" 1 "unknown field 'extra'" \
+  deploy --devnet --model direct --config "$tmp/bad.json" --manifest "$tmp/x.json"
+printf '{"osImages": ["0x12"]}' >"$tmp/bad.json"
+expect "config with a short hash" 1 "osImages\[0\]" \
+  deploy --devnet --model direct --config "$tmp/bad.json" --manifest "$tmp/x.json"
+expect "a journal that exists is not overwritten" 1 "use --resume|continue it with --resume" \
+  deploy --devnet --model direct --manifest "$tmp/a.json"
+expect "nothing to resume" 1 "nothing to resume" deploy --devnet --resume --manifest "$tmp/none.json"
+expect "--resume with plan flags" 2 "leave out --model" deploy --devnet --resume --model direct
+expect "unreachable node" 1 "127.0.0.1:9" deploy --rpc-url http://127.0.0.1:9 --model direct \
+  --private-key-file "$tmp/dev5.key"
+expect "dev account off the devnet" 1 "only on the devnet" deploy --rpc-url "$URL/" \
+  --model direct --dev-account 1
+before=$("$CAST" nonce --rpc-url "$URL" 0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc)
+expect "dry run" 0 '"steps"' deploy --devnet "${SAFE_ARGS[@]}" --dry-run --json \
+  --private-key-file "$tmp/dev5.key" --manifest "$tmp/dry.json"
+after=$("$CAST" nonce --rpc-url "$URL" 0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc)
+[ "$before" = "$after" ] && [ ! -e "$tmp/dry.journal.json" ] && ok || bad "dry run sent something"
+printf '%s\n' 0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d >/dev/null
+"$CAST" wallet new "$tmp/empty-ks" >/dev/null 2>&1
+printf 'aa%.0s' {1..32} >"$tmp/poor.key" # a key nobody funded
+expect "a deployer without funds" 1 "holds 0 ETH.*send it at least" \
+  deploy --rpc-url "$URL" --model direct --private-key-file "$tmp/poor.key" --yes \
+  --manifest "$tmp/poor.json"
+
+# --- delayed hand-over ---
+expect "delayed hand-over deploys" 0 "Hand-over pending" \
+  deploy --devnet "${SAFE_ARGS[@]:0:5}" --min-delay 1h --handover delayed --manifest "$tmp/d.json"
+expect "verify fails until the delay has passed" 1 "FAIL +hand-over operation executed" \
+  verify --devnet --manifest "$tmp/d.json"
+expect "resume before the ETA changes nothing" 0 "Hand-over pending" \
+  deploy --devnet --resume --manifest "$tmp/d.json"
+expect "time travel" 0 "" devnet time-travel 1h
+expect "resume after the delay finishes the hand-over" 0 "Owner: the timelock" \
+  deploy --devnet --resume --manifest "$tmp/d.json"
+expect "delayed deployment verifies" 0 ", 0 failed" verify --devnet --manifest "$tmp/d.json"
+
+# --- verify names what was altered afterwards ---
+TL=$(field "$tmp/c.json" contracts.timelock.address)
+KMS=$(field "$tmp/c.json" contracts.dstackKms.address)
+APP=$(field "$tmp/c.json" contracts.dstackAppImplementation.address)
+as() { # as ADDR SIG ARGS...: sends from ADDR, impersonated
+  local from=$1
+  shift
+  "$CAST" rpc --rpc-url "$URL" anvil_impersonateAccount "$from" >/dev/null &&
+    "$CAST" rpc --rpc-url "$URL" anvil_setBalance "$from" 0x56bc75e2d63100000 >/dev/null &&
+    "$CAST" send --rpc-url "$URL" --unlocked --from "$from" "$@" >/dev/null
+}
+snap=$("$CAST" rpc --rpc-url "$URL" evm_snapshot | tr -d '"')
+as "$TL" "$TL" "grantRole(bytes32,address)" "$PROPOSER_ROLE" "$EVIL"
+expect "an extra proposer fails verify" 1 "FAIL +timelock PROPOSER_ROLE holders" \
+  verify --devnet --manifest "$tmp/c.json"
+"$CAST" rpc --rpc-url "$URL" evm_revert "$snap" >/dev/null
+snap=$("$CAST" rpc --rpc-url "$URL" evm_snapshot | tr -d '"')
+as "$TL" "$KMS" "transferOwnership(address)" "$EVIL" && as "$EVIL" "$KMS" "acceptOwnership()"
+expect "a new owner fails verify" 1 "FAIL +DstackKms owner" verify --devnet --manifest "$tmp/c.json"
+"$CAST" rpc --rpc-url "$URL" evm_revert "$snap" >/dev/null
+as "$TL" "$KMS" "upgradeToAndCall(address,bytes)" "$APP" 0x
+expect "an upgrade to other code fails verify" 1 "FAIL +DstackKms proxy: EIP-1967 implementation slot" \
+  verify --devnet --manifest "$tmp/c.json"
+
+# --- killed after each transaction, resumed: the same manifest as an uninterrupted run ---
+KILL_ARGS=("${SAFE_ARGS[@]}" --private-key-file "$tmp/dev5.key" --yes)
+printf '{"gatewayAppId": "gw", "osImages": ["0x%s"]}' "$(printf '44%.0s' {1..32})" >"$tmp/small.json"
+devnet_restart
+mkdir -p "$tmp/ref"
+expect "uninterrupted reference run" 0 "Deployed" \
+  deploy --rpc-url "$URL" "${KILL_ARGS[@]}" --config "$tmp/small.json" --manifest "$tmp/ref/m.json"
+ntx=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).transactions.length)' "$tmp/ref/m.json")
+[ "$ntx" -ge 10 ] && ok || bad "reference run sent $ntx transactions"
+
+# killed_run MODE N: a fresh devnet, a deployment through the proxy killed per MODE N, then
+# --resume straight to the devnet; the manifest must equal the reference.
+killed_run() {
+  local mode=$1 n=$2 dir="$tmp/kill-$1-$2"
+  mkdir -p "$dir"
+  devnet_restart
+  node "$ROOT/tests/support/rpc-proxy.mjs" --upstream "$URL" "--$mode" "$n" \
+    --pid-file "$dir/pid" --lifetime 300 >"$dir/proxy.out" &
+  proxy_pid=$!
+  for _ in $(seq 50); do grep -q port "$dir/proxy.out" 2>/dev/null && break; sleep 0.1; done
+  local port
+  port=$(awk '/port/ {print $2}' "$dir/proxy.out")
+  "$KMSCTL" deploy --rpc-url "http://127.0.0.1:$port" "${KILL_ARGS[@]}" --config "$tmp/small.json" \
+    --manifest "$dir/m.json" >"$dir/out" 2>"$dir/err" </dev/null &
+  local pid=$!
+  echo "$pid" >"$dir/pid"
+  wait "$pid"
+  local killed_rc=$?
+  kill "$proxy_pid" 2>/dev/null
+  wait "$proxy_pid" 2>/dev/null
+  proxy_pid=""
+  if [ "$killed_rc" != 137 ]; then
+    bad "$mode $n: kmsctl was not killed (exit $killed_rc): $(cat "$dir/err")"
+    return
+  fi
+  run deploy --rpc-url "$URL" --resume --private-key-file "$tmp/dev5.key" --yes --manifest "$dir/m.json"
+  if [ "$rc" != 0 ]; then
+    bad "$mode $n: resume failed: $err"
+  elif ! cmp -s "$tmp/ref/m.json" "$dir/m.json"; then
+    bad "$mode $n: the resumed manifest differs: $(diff "$tmp/ref/m.json" "$dir/m.json" | head -5)"
+  else
+    ok
+  fi
+}
+killed_run kill-before 1
+for i in $(seq 1 "$ntx"); do
+  killed_run kill-after "$i"
+done
+
+summary deploy

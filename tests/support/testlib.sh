@@ -1,0 +1,44 @@
+# testlib.sh (sourced by the bash suites): counting checks and running kmsctl.
+#
+# The suite sets KMSCTL (the binary) and tmp (a scratch folder) before it calls these.
+#   ok / bad MSG         count a passed / failed check (bad prints "FAIL MSG")
+#   run ARGS...          runs kmsctl (limit TEST_TIMEOUT seconds, default 120, stdin from
+#                        /dev/null); sets rc, out and err
+#   expect NAME RC PATTERN ARGS...
+#                        run, then the exit code must be RC and PATTERN (grep -E) must match
+#                        stdout or stderr ("" matches anything)
+#   refute NAME PATTERN  the last run's output must not match PATTERN
+#   summary NAME         prints "NAME: N passed, M failed"; returns 1 on a failure
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+run() {
+  timeout "${TEST_TIMEOUT:-120}" "$KMSCTL" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+  rc=$?
+  out=$(cat "$tmp/out")
+  err=$(cat "$tmp/err")
+}
+
+expect() {
+  local name=$1 want=$2 pat=$3
+  shift 3
+  run "$@"
+  if [ "$rc" != "$want" ]; then
+    bad "$name: exit $rc, want $want (stdout: ${out:0:2000}; stderr: ${err:0:2000})"
+  elif [ -n "$pat" ] && ! grep -qE -- "$pat" <<<"$out"$'\n'"$err"; then
+    bad "$name: output lacks /$pat/: ${out:0:2000} ${err:0:2000}"
+  else
+    ok
+  fi
+}
+
+refute() {
+  if grep -qE -- "$2" <<<"$out"$'\n'"$err"; then bad "$1: output matches /$2/"; else ok; fi
+}
+
+summary() {
+  echo "$1: $pass passed, $fail failed"
+  [ "$fail" = 0 ]
+}
