@@ -6,6 +6,7 @@ ASAN_BUILD ?= build-asan
 MAKEFLAGS += --no-print-directory
 
 .PHONY: all setup build build-asan test unit-test asan-test cli-test asan-cli-test diff-test asan-diff-test contracts-test bench clean
+.PHONY: devnet-test asan-devnet-test integration-test
 
 all: build
 
@@ -43,8 +44,21 @@ asan-cli-test: build-asan
 contracts-test: setup
 	bash tests/contracts.sh
 
+# kmsctl devnet and the chain flags against real anvils on free loopback ports (a few seconds).
+devnet-test: build
+	bash tests/cli/devnet.sh $(BUILD)/kmsctl
+
+asan-devnet-test: build-asan
+	bash tests/cli/devnet.sh $(ASAN_BUILD)/kmsctl
+
+# deploy and verify on a devnet: each model, a delayed hand-over, altered deployments, bad
+# input, and a deployment killed after each transaction and resumed (tests/integration).
+integration-test: build
+	bash tests/integration/deploy.sh $(BUILD)/kmsctl
+
 # Everything but the long fuzz and benchmark runs.
-test: unit-test asan-test cli-test asan-cli-test diff-test asan-diff-test contracts-test fuzz-smoke
+test: unit-test asan-test cli-test asan-cli-test diff-test asan-diff-test contracts-test devnet-test \
+      asan-devnet-test integration-test fuzz-smoke
 	@echo "make test: all suites passed"
 
 # libFuzzer targets (fuzz/, docs/fuzzing.md): FUZZ_SECONDS per target, or a short smoke run.

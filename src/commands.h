@@ -25,4 +25,16 @@ extern const cli_group GROUP_WALLET;
 /* cmd_contracts.c: contracts list|abi|bytecode over the embedded artifacts. */
 extern const cli_group GROUP_CONTRACTS;
 
+/* cmd_devnet.c: devnet start|status|stop|time-travel|accounts (a local anvil, lib/kms/devnet.h). */
+extern const cli_group GROUP_DEVNET;
+
+/* cmd_balance.c: the balance of an address or of a key, on the chain the chain flags name. */
+extern const cli_action CMD_BALANCE;
+
+/* cmd_deploy.c: deploy DstackKms under governance model A, B or C (lib/kms/deploy.h). */
+extern const cli_action CMD_DEPLOY;
+
+/* cmd_verify.c: a deployment checked on chain against its manifest (lib/kms/verify.h). */
+extern const cli_action CMD_VERIFY;
+
 #endif

@@ -17,6 +17,10 @@ static const cli_command COMMANDS[] = {
     {"decode-tx", NULL, &CMD_DECODE_TX},
     {"wallet", &GROUP_WALLET, NULL},
     {"contracts", &GROUP_CONTRACTS, NULL},
+    {"devnet", &GROUP_DEVNET, NULL},
+    {"balance", NULL, &CMD_BALANCE},
+    {"deploy", NULL, &CMD_DEPLOY},
+    {"verify", NULL, &CMD_VERIFY},
 };
 
 int main(int argc, char **argv)

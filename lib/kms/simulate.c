@@ -7,10 +7,12 @@
 #include "devchain.h"
 #include "eth/address.h"
 #include "eth/rpc_eth.h"
+#include "internal/clock.h"
 #include "revert.h"
 
-/* How long the fork may take to answer. */
+/* How long the fork may take to answer, and to mine a step. */
 #define FORK_START_MS 30000
+#define RECEIPT_MS 10000
 
 /* Fails for step s (number i of n) with err's revert explained. */
 static int step_reverts(const kms_step *s, size_t i, size_t n, eth_error *err)
@@ -37,12 +39,22 @@ static int check_receipt(eth_rpc *fork, const kms_step *s, const uint8_t hash[32
 {
     eth_receipt r;
     bool found = false;
-    int rc = eth_rpc_get_receipt(fork, hash, &r, &found, NULL, err);
+    int rc = 0;
+    for (int64_t deadline = kms_now_ms() + RECEIPT_MS; rc == 0 && !found;) {
+        rc = eth_rpc_get_receipt(fork, hash, &r, &found, NULL, err);
+        if (rc == 0 && !found && kms_now_ms() >= deadline)
+            break;
+        if (rc == 0 && !found)
+            kms_sleep_ms(5);
+    }
     if (rc)
         return rc;
-    if (!found || !r.status)
-        return eth_fail(err, ETH_ESTATE, "%s failed on the fork without revert data (out of "
-                                         "gas?)", s->what);
+    if (!found)
+        return eth_fail(err, ETH_ESTATE, "%s: the fork mined no receipt", s->what);
+    if (!r.status)
+        return eth_fail(err, ETH_ESTATE, "%s failed on the fork without revert data (it used "
+                                         "%llu of its %llu gas)",
+                        s->what, (unsigned long long)r.gas_used, (unsigned long long)s->gas);
     if (s->create && (!r.has_contract_address || memcmp(r.contract_address, s->address, 20))) {
         char want[43];
         eth_address_checksum(s->address, want);

@@ -35,6 +35,18 @@ static int add(vctx *v, const char *name, bool ok, const char *expected, const c
     return kms_checks_add(v->out, name, ok, expected, found, err);
 }
 
+/* A read that the contract refused (a revert, no data, data that does not decode) is a failed
+ * check named name, not the end of verify; anything else (the node) stops it. */
+int kms_verify_soft(kms_checks *out, int rc, const char *name, const char *expected,
+                    eth_error *err)
+{
+    if (rc != -ETH_EREVERT && rc != -ETH_ESTATE && rc != -ETH_EINVAL)
+        return rc;
+    char found[320];
+    snprintf(found, sizeof found, "the read fails: %.290s", err->msg);
+    return kms_checks_add(out, name, false, expected, found, err);
+}
+
 static const char *cs(const uint8_t a[20], char out[43])
 {
     eth_address_checksum(a, out);
@@ -154,32 +166,37 @@ static int view_address(vctx *v, const char *sig, uint8_t out[20], eth_error *er
     return rc;
 }
 
+/* Checks that the address getter sig of DstackKms returns want (what_want in words). */
+static int check_getter(vctx *v, const char *name, const char *sig, const uint8_t want[20],
+                        const char *what_want, eth_error *err)
+{
+    uint8_t got[20];
+    char a[43], b[43], expected[128];
+    snprintf(expected, sizeof expected, "%s%s", cs(want, a), what_want);
+    int rc = view_address(v, sig, got, err);
+    if (rc)
+        return kms_verify_soft(v->out, rc, name, expected, err);
+    return add(v, name, memcmp(got, want, 20) == 0, expected, cs(got, b), err);
+}
+
 static int check_ownership(vctx *v, eth_error *err)
 {
     const kms_manifest *m = v->m;
-    bool direct = m->settings.model == KMS_MODEL_DIRECT;
-    const uint8_t *want = direct || !m->handover_done ? m->deployer : m->timelock;
-    uint8_t owner[20], pending[20], app[20];
     static const uint8_t zero[20];
-    char a[43], b[43], expected[96];
-    int rc = view_address(v, "owner()(address)", owner, err);
+    bool direct = m->settings.model == KMS_MODEL_DIRECT;
+    const uint8_t *owner = direct || !m->handover_done ? m->deployer : m->timelock;
+    const uint8_t *pending = !direct && !m->handover_done ? m->timelock : zero;
+    int rc = check_getter(v, "DstackKms owner", "owner()(address)", owner,
+                          direct              ? " (the deployer)"
+                          : m->handover_done ? " (the timelock)"
+                                             : " (the deployer, until the hand-over)",
+                          err);
     if (rc == 0)
-        rc = view_address(v, "pendingOwner()(address)", pending, err);
+        rc = check_getter(v, "DstackKms pending owner", "pendingOwner()(address)", pending, "",
+                          err);
     if (rc == 0)
-        rc = view_address(v, "appImplementation()(address)", app, err);
-    if (rc)
-        return rc;
-    snprintf(expected, sizeof expected, "%s (%s)", cs(want, a),
-             direct ? "the deployer" : m->handover_done ? "the timelock" : "the deployer, until "
-                                                                          "the hand-over");
-    rc = add(v, "DstackKms owner", memcmp(owner, want, 20) == 0, expected, cs(owner, b), err);
-    const uint8_t *want_pending = !direct && !m->handover_done ? m->timelock : zero;
-    if (rc == 0)
-        rc = add(v, "DstackKms pending owner", memcmp(pending, want_pending, 20) == 0,
-                 cs(want_pending, a), cs(pending, b), err);
-    if (rc == 0)
-        rc = add(v, "DstackKms appImplementation", memcmp(app, m->app_impl, 20) == 0,
-                 cs(m->app_impl, a), cs(app, b), err);
+        rc = check_getter(v, "DstackKms appImplementation", "appImplementation()(address)",
+                          m->app_impl, "", err);
     return rc;
 }
 
@@ -205,8 +222,8 @@ static int check_list(vctx *v, const kms_b32_list *l, const char *sig, const cha
         char name[96], hex[67];
         int rc = view_bool(v, sig, l->items[i], &ok, err);
         snprintf(name, sizeof name, "config: %s %.18s..", what, kms_text_b32(l->items[i], hex));
-        if (rc == 0)
-            rc = add(v, name, ok, "allowed", ok ? "allowed" : "not allowed", err);
+        rc = rc ? kms_verify_soft(v->out, rc, name, "allowed", err)
+                : add(v, name, ok, "allowed", ok ? "allowed" : "not allowed", err);
         if (rc)
             return rc;
     }
@@ -223,7 +240,9 @@ static int check_gateway(vctx *v, eth_error *err)
                       err);
     if (rc == 0)
         rc = kms_result_bytes(&r, 0, &p, &n, err);
-    if (rc == 0) {
+    if (rc)
+        rc = kms_verify_soft(v->out, rc, "config: gatewayAppId", want, err);
+    else {
         char found[300];
         snprintf(found, sizeof found, "\"%.*s\"", (int)(n < 256 ? n : 256), (const char *)p);
         char expected[300];
@@ -243,6 +262,8 @@ static int check_kms_info(vctx *v, eth_error *err)
     kms_result r;
     int rc = kms_view(v->rpc, v->m->kms, NULL, v->block,
                       "kmsInfo()(bytes,bytes,bytes,bytes)", NULL, 0, &r, err);
+    if (rc)
+        return kms_verify_soft(v->out, rc, "config: kmsInfo", "as in the config", err);
     for (size_t i = 0; rc == 0 && i < 4; i++) {
         const uint8_t *p;
         size_t n;

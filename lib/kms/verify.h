@@ -37,4 +37,10 @@ int kms_verify_code(eth_rpc *rpc, const char *block, const char *name, const uin
                     const char *artifact, bool self, kms_checks *out, eth_error *err)
     ETH_WARN_UNUSED;
 
+/* For a read made by a check: a refusal by the contract (-ETH_EREVERT, -ETH_ESTATE, -ETH_EINVAL)
+ * becomes a failed check named name with err's message as what was found, and 0 is returned;
+ * any other code (the node failed) is returned as it is. */
+int kms_verify_soft(kms_checks *out, int rc, const char *name, const char *expected,
+                    eth_error *err) ETH_WARN_UNUSED;
+
 #endif

@@ -102,7 +102,7 @@ static int check_roles(gctx *g, eth_error *err)
     kms_timelock_roles r;
     int rc = kms_timelock_roles_read(g->rpc, m->timelock, m->first_block, g->head, &r, err);
     if (rc)
-        return rc;
+        return kms_verify_soft(g->out, rc, "timelock roles", "readable", err);
     const uint8_t *temp = m->handover_done ? NULL : m->deployer; /* until the hand-over */
     const uint8_t *prop[3] = {proposer, temp, NULL}, *exec[3] = {executor, temp, NULL},
                   *admin[3] = {m->timelock, m->settings.has_admin ? m->settings.admin : NULL,
@@ -138,10 +138,10 @@ static int check_delay(gctx *g, eth_error *err)
 {
     uint64_t delay = 0;
     char want[32], got[32];
+    snprintf(want, sizeof want, "%" PRIu64 " s", g->m->settings.min_delay);
     int rc = kms_timelock_min_delay(g->rpc, g->m->timelock, g->block, &delay, err);
     if (rc)
-        return rc;
-    snprintf(want, sizeof want, "%" PRIu64 " s", g->m->settings.min_delay);
+        return kms_verify_soft(g->out, rc, "timelock min delay", want, err);
     snprintf(got, sizeof got, "%" PRIu64 " s", delay);
     return add(g, "timelock min delay", delay == g->m->settings.min_delay, want, got, err);
 }
@@ -150,10 +150,11 @@ static int check_handover(gctx *g, eth_error *err)
 {
     int state = 0;
     uint64_t ts = 0;
+    static const char *const NAME = "hand-over operation executed (timelock owns DstackKms)";
     int rc = kms_timelock_state(g->rpc, g->m->timelock, g->block, g->m->handover_id, &state, &ts,
                                 err);
     if (rc)
-        return rc;
+        return kms_verify_soft(g->out, rc, NAME, "done", err);
     char found[160], when[32];
     if (state == KMS_OP_DONE)
         snprintf(found, sizeof found, "done");
@@ -162,8 +163,7 @@ static int check_handover(gctx *g, eth_error *err)
     else
         snprintf(found, sizeof found, "%s, can run at %s: run kmsctl deploy --resume then",
                  kms_op_state_name(state), utc(ts, when));
-    return add(g, "hand-over operation executed (timelock owns DstackKms)", state == KMS_OP_DONE,
-               "done", found, err);
+    return add(g, NAME, state == KMS_OP_DONE, "done", found, err);
 }
 
 /* Reads the timelock's CallScheduled and MinDelayChange logs. */
@@ -180,7 +180,19 @@ static int zero_delay_logs(gctx *g, uint8_t topics[2][32], eth_log_list *logs, e
     return rc ? rc : eth_rpc_get_logs(g->rpc, &f, MAX_EVENTS, logs, err);
 }
 
-/* While the delay was zero (before the first MinDelayChange), only the hand-over was scheduled. */
+/* True if l, a MinDelayChange(oldDuration, newDuration), sets a delay other than zero. */
+static bool delay_set(const eth_log *l)
+{
+    if (l->data_len != 64)
+        return false;
+    for (size_t i = 32; i < 64; i++)
+        if (l->data[i])
+            return true;
+    return false;
+}
+
+/* While the delay was zero (before the first MinDelayChange to a delay other than zero), only
+ * the hand-over was scheduled. */
 static int check_zero_delay(gctx *g, eth_error *err)
 {
     if (g->m->settings.delayed_handover || g->m->settings.min_delay == 0)
@@ -192,11 +204,11 @@ static int check_zero_delay(gctx *g, eth_error *err)
     bool changed = false;
     for (size_t i = 0; rc == 0 && i < logs.n && !changed; i++) {
         const eth_log *l = &logs.items[i];
-        if (l->removed || l->ntopics < 2)
+        if (l->removed || l->ntopics < 1)
             continue;
         if (memcmp(l->topics[0], topics[1], 32) == 0)
-            changed = true;
-        else if (memcmp(l->topics[1], g->m->handover_id, 32) == 0)
+            changed = delay_set(l); /* the constructor's MinDelayChange(0, 0) is not the end */
+        else if (l->ntopics >= 2 && memcmp(l->topics[1], g->m->handover_id, 32) == 0)
             handover++;
         else
             others++;
@@ -266,8 +278,8 @@ static int check_safe(gctx *g, eth_error *err)
     kms_safe_info info;
     char a[43], b[43], found[32];
     int rc = check_code(g, "Safe proxy code", g->m->safe, "SafeProxy", err);
-    if (rc == 0)
-        rc = kms_safe_read(g->rpc, g->m->safe, g->block, &info, err);
+    if (rc == 0 && (rc = kms_safe_read(g->rpc, g->m->safe, g->block, &info, err)) != 0)
+        return kms_verify_soft(g->out, rc, "Safe state", "a Safe v1.4.1", err);
     if (rc)
         return rc;
     eth_address_checksum(g->m->safe_singleton, a);

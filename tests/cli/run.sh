@@ -65,10 +65,12 @@ expect "no command" 2 "Usage: kmsctl COMMAND"
 # --- help: the same shape everywhere ---
 expect "--version" 0 "^kmsctl [0-9]+\.[0-9]+\.[0-9]+" --version
 run --help
-for c in keccak sig calldata abi-encode abi-decode decode-calldata to-checksum decode-tx wallet contracts; do
+COMMANDS=(keccak sig calldata abi-encode abi-decode decode-calldata to-checksum decode-tx wallet
+  contracts devnet balance deploy verify)
+for c in "${COMMANDS[@]}"; do
   grep -qE "^  $c " <<<"$out" && ok || bad "top-level help lacks $c"
 done
-[ "$(grep -cE '^  [a-z-]+ +' <<<"$out")" = 10 ] && ok || bad "top-level help lists other commands: $out"
+[ "$(grep -cE '^  [a-z-]+ +' <<<"$out")" = "${#COMMANDS[@]}" ] && ok || bad "top-level help lists other commands: $out"
 check_help() { # check_help CMD...: Usage, Options with --help, Example and a '$ kmsctl' line
   run "$@" --help
   local name="$*"
@@ -81,6 +83,8 @@ check_help() { # check_help CMD...: Usage, Options with --help, Example and a '$
 for c in keccak sig calldata abi-encode abi-decode decode-calldata to-checksum decode-tx; do check_help "$c"; done
 for a in address new import list; do check_help wallet "$a"; done
 for a in list abi bytecode; do check_help contracts "$a"; done
+for a in start status stop time-travel accounts; do check_help devnet "$a"; done
+for c in balance deploy verify; do check_help "$c"; done
 run keccak --help
 grep -qE '^  --json +print \{"hash"' <<<"$out" && ok || bad "keccak --help does not say what --json prints"
 expect "help COMMAND ACTION" 0 "^Usage: kmsctl wallet new" help wallet new

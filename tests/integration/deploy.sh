@@ -97,15 +97,11 @@ expect "nothing to resume" 1 "nothing to resume" deploy --devnet --resume --mani
 expect "--resume with plan flags" 2 "leave out --model" deploy --devnet --resume --model direct
 expect "unreachable node" 1 "127.0.0.1:9" deploy --rpc-url http://127.0.0.1:9 --model direct \
   --private-key-file "$tmp/dev5.key"
-expect "dev account off the devnet" 1 "only on the devnet" deploy --rpc-url "$URL/" \
-  --model direct --dev-account 1
 before=$("$CAST" nonce --rpc-url "$URL" 0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc)
 expect "dry run" 0 '"steps"' deploy --devnet "${SAFE_ARGS[@]}" --dry-run --json \
   --private-key-file "$tmp/dev5.key" --manifest "$tmp/dry.json"
 after=$("$CAST" nonce --rpc-url "$URL" 0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc)
 [ "$before" = "$after" ] && [ ! -e "$tmp/dry.journal.json" ] && ok || bad "dry run sent something"
-printf '%s\n' 0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d >/dev/null
-"$CAST" wallet new "$tmp/empty-ks" >/dev/null 2>&1
 printf 'aa%.0s' {1..32} >"$tmp/poor.key" # a key nobody funded
 expect "a deployer without funds" 1 "holds 0 ETH.*send it at least" \
   deploy --rpc-url "$URL" --model direct --private-key-file "$tmp/poor.key" --yes \
@@ -113,7 +109,7 @@ expect "a deployer without funds" 1 "holds 0 ETH.*send it at least" \
 
 # --- delayed hand-over ---
 expect "delayed hand-over deploys" 0 "Hand-over pending" \
-  deploy --devnet "${SAFE_ARGS[@]:0:5}" --min-delay 1h --handover delayed --manifest "$tmp/d.json"
+  deploy --devnet "${SAFE_ARGS[@]:0:6}" --min-delay 1h --handover delayed --manifest "$tmp/d.json"
 expect "verify fails until the delay has passed" 1 "FAIL +hand-over operation executed" \
   verify --devnet --manifest "$tmp/d.json"
 expect "resume before the ETA changes nothing" 0 "Hand-over pending" \
