@@ -19,6 +19,7 @@ tmp=$(mktemp -d)
 export HOME="$tmp/home" KMSCTL_DEVNET_DIR="$tmp/devnet" KMSCTL_ANVIL="$ANVIL"
 unset PRIVATE_KEY ETH_RPC_URL RPC_URL XDG_STATE_HOME
 mkdir -p "$HOME"
+cd "$tmp" # a default manifest lands here, never in the tree
 # shellcheck source=../support/testlib.sh
 . "$ROOT/tests/support/testlib.sh"
 
