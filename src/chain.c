@@ -92,9 +92,12 @@ static int rpc_opts(const cli_call *c, eth_rpc_opts *o)
     return CLI_OK;
 }
 
+/* given_url found no URL (not printed: the caller may fall back to the devnet). */
+#define CLI_NONE (-1)
+
 /* The URL --rpc-url or the environment gives (*url), and where it came from (*what, for
- * messages). Returns CLI_OK, or CLI_USAGE (printed) when there is none or it is not http(s):
- * only its scheme://host:port is shown. */
+ * messages). Returns CLI_OK, CLI_NONE when there is none, or CLI_USAGE (printed) when it is not
+ * http(s): only its scheme://host:port is shown. */
 static int given_url(const cli_call *c, const char **url, const char **what)
 {
     static const char *const ENVS[] = {"ETH_RPC_URL", "RPC_URL"};
@@ -106,8 +109,7 @@ static int given_url(const cli_call *c, const char **url, const char **what)
         *what = i == 0 ? "env ETH_RPC_URL" : "env RPC_URL";
     }
     if (!*url)
-        return cli_usage(c, "no chain given: use --rpc-url URL, --devnet (the devnet `kmsctl "
-                            "devnet start` runs), or set env ETH_RPC_URL");
+        return CLI_NONE;
     if (strncmp(*url, "http://", 7) != 0 && strncmp(*url, "https://", 8) != 0) {
         char shown[128];
         eth_rpc_url_strip(*url, shown, sizeof shown);
@@ -149,14 +151,29 @@ int cli_chain_open(const cli_call *c, cli_chain *out, eth_error *err)
     int rc = rpc_opts(c, &opts);
     if (rc == CLI_OK && !devnet)
         rc = given_url(c, &url, &what);
-    if (rc != CLI_OK)
+    if (rc != CLI_OK && rc != CLI_NONE)
         return rc;
     eth_error ignored;
     out->has_devnet = cli_devnet_running(&out->devnet, devnet ? err : &ignored) == 0;
     if (devnet && !out->has_devnet)
         return eth_error_prefix(err, "--devnet: ");
-    if (devnet)
+    if (rc == CLI_NONE && !out->has_devnet)
+        return cli_usage(c, "no chain given: use --rpc-url URL, --devnet (the devnet `kmsctl "
+                            "devnet start` runs), or set env ETH_RPC_URL");
+    if (rc == CLI_NONE) {
+        fprintf(stderr, "kmsctl: no --rpc-url or ETH_RPC_URL: using the devnet at %s\n",
+                out->devnet.url);
+        what = "the devnet";
+    }
+    if (devnet || rc == CLI_NONE)
         url = out->devnet.url;
+    if (strlen(url) >= sizeof out->url) {
+        char shown[128];
+        eth_rpc_url_strip(url, shown, sizeof shown);
+        return cli_usage(c, "%s %s...: the URL is longer than %zu bytes", what, shown,
+                         sizeof out->url - 1);
+    }
+    snprintf(out->url, sizeof out->url, "%s", url);
     rc = eth_rpc_open(url, &opts, &out->rpc, err);
     if (rc == 0) {
         snprintf(out->url_shown, sizeof out->url_shown, "%s", eth_rpc_url_shown(out->rpc));

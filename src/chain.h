@@ -48,15 +48,17 @@ typedef struct cli_chain {
     kms_devnet_state devnet; /* the running devnet, when has_devnet */
     bool has_devnet;         /* a devnet runs (whichever URL rpc uses) */
     char url_shown[128];     /* scheme://host[:port] of the URL: safe in messages */
+    char url[2048];          /* the whole URL (it may hold an API key: never print it) */
 } cli_chain;
 
 /* Opens the chain c's CLI_CHAIN_FLAGS name (c must declare them): --devnet (the running
- * devnet's URL), else --rpc-url, else env ETH_RPC_URL, else env RPC_URL; connects and reads
+ * devnet's URL), else --rpc-url, else env ETH_RPC_URL, else env RPC_URL, else the running
+ * devnet (with a note on stderr); connects and reads
  * eth_chainId; loads the running devnet, if any, to set has_devnet and is_devnet (the URL
  * names the devnet's scheme://host:port). Usage errors are decided before anything is read.
  * Returns 0 with *out filled (release with cli_chain_close);
  *   CLI_USAGE (a positive value: the usage message is printed, exit with it) when no URL is
- *     given, --devnet comes with --rpc-url, --timeout is not a duration from 1 s to 1 day,
+ *     given and no devnet runs, --devnet comes with --rpc-url, the URL is over 2047 bytes, --timeout is not a duration from 1 s to 1 day,
  *     or the URL is not http(s) (only its scheme://host:port is shown);
  *   or -err->code, err filled and nothing printed (show it with cli_fail_err): -ETH_ESTATE
  *     (--devnet and no devnet runs: the message says how to start one), -ETH_ERPC or

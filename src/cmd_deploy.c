@@ -193,7 +193,7 @@ typedef struct deploy_run {
     cli_chain chain;
     eth_signer *signer;
     cli_tx_opts tx;
-    char anvil[PATH_CAP], manifest[PATH_CAP], journal[PATH_CAP], url[2048];
+    char anvil[PATH_CAP], manifest[PATH_CAP], journal[PATH_CAP];
     kms_deploy_env env;
     bool devnet;
     bool json;
@@ -214,7 +214,6 @@ static int confirm(void *ctx, const kms_plan *p, const kms_deploy_cost *cost, et
 static int open_run(const cli_call *c, deploy_run *r)
 {
     eth_error err = {0};
-    const char *url = cli_opt(c, "rpc-url");
     int rc = cli_tx_opts_parse(c, &r->tx);
     if (rc != CLI_OK)
         return rc;
@@ -222,11 +221,6 @@ static int open_run(const cli_call *c, deploy_run *r)
     if (rc != 0)
         return cli_exit_code(rc, &err);
     r->devnet = r->chain.is_devnet;
-    snprintf(r->url, sizeof r->url, "%s",
-             cli_given(c, "devnet") ? r->chain.devnet.url
-             : url                  ? url
-             : getenv("ETH_RPC_URL") && *getenv("ETH_RPC_URL") ? getenv("ETH_RPC_URL")
-                                                               : getenv("RPC_URL"));
     rc = deployer(c, &r->chain, &r->signer, &err);
     if (rc != 0)
         return cli_exit_code(rc, &err);
@@ -237,7 +231,7 @@ static int open_run(const cli_call *c, deploy_run *r)
         return cli_fail_err(&err);
     if (r->devnet)
         r->tx.sender.poll_ms = 100;
-    r->env = (kms_deploy_env){.rpc = r->chain.rpc, .rpc_url = r->url, .signer = r->signer,
+    r->env = (kms_deploy_env){.rpc = r->chain.rpc, .rpc_url = r->chain.url, .signer = r->signer,
                               .anvil = r->anvil, .journal = r->journal, .sender = r->tx.sender,
                               .progress = cli_progress(), .confirm = confirm, .confirm_ctx = r};
     r->json = c->json;

@@ -80,6 +80,12 @@ expect "verify --json" 0 '"ok":true' verify --devnet --manifest "$tmp/c.json" --
 expect "verify --kms reads the governance off the chain" 0 ", 0 failed" \
   verify --devnet --kms "$(field "$tmp/c.json" contracts.dstackKms.address)"
 
+# --- as a new user types it: defaults for the manifest, the deployer and the chain ---
+expect "deploy with every default" 0 "Next: kmsctl verify --manifest kmsctl-deployment.json" \
+  deploy --devnet --model safe-timelock --safe-owners "$DEV1,$DEV2,$DEV3" --safe-threshold 2 --min-delay 1d
+expect "verify with no flag at all" 0 "using the devnet at .*|, 0 failed" verify
+grep -q ", 0 failed" <<<"$out" && ok || bad "verify with no flag at all: $out"
+
 # --- bad input: one sentence, nothing sent ---
 expect "unknown model" 2 "unknown model 'bogus'" deploy --devnet --model bogus
 expect "timelock without a delay" 2 "needs --min-delay" deploy --devnet --model timelock
@@ -107,6 +113,20 @@ printf 'aa%.0s' {1..32} >"$tmp/poor.key" # a key nobody funded
 expect "a deployer without funds" 1 "holds 0 ETH.*send it at least" \
   deploy --rpc-url "$URL" --model direct --private-key-file "$tmp/poor.key" --yes \
   --manifest "$tmp/poor.json"
+
+expect "an app implementation with no code" 1 "--app-implementation .* is not a UUPS implementation" \
+  deploy --devnet --model direct --app-implementation "$EVIL" --manifest "$tmp/x.json"
+expect "a Safe that is not one" 1 "--safe .*: not a Safe" \
+  deploy --devnet --model safe-timelock --safe "$EVIL" --min-delay 1h --manifest "$tmp/x.json"
+node -e 'const fs = require("fs"); const m = JSON.parse(fs.readFileSync(process.argv[1]));
+  m.chainId = 5; fs.writeFileSync(process.argv[2], JSON.stringify(m))' "$tmp/a.json" "$tmp/wrong.json"
+expect "a manifest of another chain fails verify" 1 "FAIL +chain id +expected 5; found 31337" \
+  verify --devnet --manifest "$tmp/wrong.json"
+node -e 'const fs = require("fs"); const m = JSON.parse(fs.readFileSync(process.argv[1]));
+  m.chainId = 1; fs.writeFileSync(process.argv[2], JSON.stringify(m))' "$tmp/a.journal.json" \
+  "$tmp/wrong.journal.json"
+expect "a journal of another chain is not resumed" 1 "the journal is for chain 1, but the node is on chain 31337" \
+  deploy --devnet --resume --manifest "$tmp/wrong.json"
 
 # --- delayed hand-over ---
 expect "delayed hand-over deploys" 0 "Hand-over pending" \
@@ -189,6 +209,26 @@ killed_run() {
   fi
 }
 killed_run kill-before 1
+
+# A nonce of the plan taken by another transaction: resume stops and says so.
+dir="$tmp/kill-kill-before-1"
+devnet_restart
+node "$ROOT/tests/support/rpc-proxy.mjs" --upstream "$URL" --kill-before 1 --pid-file "$dir/pid2" \
+  --lifetime 300 >"$dir/proxy2.out" &
+proxy_pid=$!
+for _ in $(seq 50); do grep -q port "$dir/proxy2.out" 2>/dev/null && break; sleep 0.1; done
+port=$(awk '/port/ {print $2}' "$dir/proxy2.out")
+rm -f "$dir/m.json" "$dir/m.journal.json"
+"$KMSCTL" deploy --rpc-url "http://127.0.0.1:$port" "${KILL_ARGS[@]}" --config "$tmp/small.json" \
+  --manifest "$dir/m.json" >/dev/null 2>&1 </dev/null &
+echo $! >"$dir/pid2"
+wait $! 2>/dev/null
+kill "$proxy_pid" 2>/dev/null
+wait "$proxy_pid" 2>/dev/null
+proxy_pid=""
+"$CAST" send --rpc-url "$URL" --private-key "0x$(cat "$tmp/dev5.key")" "$EVIL" --value 1 >/dev/null
+expect "a nonce taken by another transaction stops the resume" 1 "nonce 0 .*another transaction|another transaction.*nonce" \
+  deploy --rpc-url "$URL" --resume --private-key-file "$tmp/dev5.key" --yes --manifest "$dir/m.json"
 for i in $(seq 1 "$ntx"); do
   killed_run kill-after "$i"
 done
