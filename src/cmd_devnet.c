@@ -9,7 +9,9 @@
 #include "chain.h"
 #include "cli.h"
 #include "commands.h"
+#include "format.h"
 #include "eth/address.h"
+#include "eth/json.h"
 #include "eth/rpc_eth.h"
 #include "eth/text.h"
 #include "eth/u256.h"
@@ -20,17 +22,6 @@
 #define DEFAULT_PORT 8545u
 
 /* ---- shared output ---- */
-
-/* Writes Unix time t as "2025-01-31 12:00:00 UTC" (iso false) or "2025-01-31T12:00:00Z". */
-static const char *utc(uint64_t t, bool iso, char out[32])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm) ||
-        !strftime(out, 32, iso ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d %H:%M:%S UTC", &tm))
-        snprintf(out, 32, "%llu", (unsigned long long)t);
-    return out;
-}
 
 /* How the devnet mines, for people. */
 static const char *mining(unsigned block_time, char out[48])
@@ -48,21 +39,6 @@ static void print_running(const kms_devnet_state *st, uint64_t chain_id)
     char how[48];
     printf("devnet running at %s (chain id %llu, anvil pid %d)\nmining: %s\n", st->url,
            (unsigned long long)chain_id, st->pid, mining(st->block_time, how));
-}
-
-/* The dev accounts' addresses, EIP-55. */
-static json_t *accounts_json(const kms_devnet_state *st)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; arr && i < st->naccounts; i++) {
-        char cs[43];
-        eth_address_checksum(st->accounts[i], cs);
-        if (json_array_append_new(arr, json_string(cs)) != 0) {
-            json_decref(arr);
-            return NULL;
-        }
-    }
-    return arr;
 }
 
 /* The canonical Safe contracts; with check, whether each one is there with the right code. */
@@ -110,7 +86,7 @@ static int print_started(const cli_call *c, const char *dir, const kms_devnet_st
             "{s:s,s:I,s:i,s:i,s:i,s:s,s:s,s:o,s:o}", "url", st->url, "chain_id",
             (json_int_t)st->chain_id, "pid", st->pid, "port", (int)st->port, "block_time",
             (int)st->block_time, "dir", dir, "log_file", st->log_file, "accounts",
-            accounts_json(st), "safe", safe_json(NULL)));
+            eth_json_address_list((const uint8_t(*)[20])st->accounts, st->naccounts), "safe", safe_json(NULL)));
     print_running(st, st->chain_id);
     printf("state folder: %s\n\nSafe v1.4.1 at its canonical addresses:\n", dir);
     for (size_t i = 0; i < KMS_SAFE_NCONTRACTS; i++)
@@ -177,11 +153,11 @@ static int print_status(const cli_call *c, const char *dir, const kms_devnet_inf
             "{s:b,s:s,s:s,s:i,s:I,s:I,s:I,s:s,s:i,s:b,s:o}", "running", true, "dir", dir, "url",
             info->state.url, "pid", info->state.pid, "chain_id", (json_int_t)info->chain_id,
             "block", (json_int_t)info->block_number, "timestamp", (json_int_t)info->timestamp,
-            "time", utc(info->timestamp, true, when), "block_time", (int)info->state.block_time,
+            "time", cli_utc(info->timestamp, true, when), "block_time", (int)info->state.block_time,
             "safe_ok", info->safe.nmatch == KMS_SAFE_NCONTRACTS, "safe", safe_json(&info->safe)));
     print_running(&info->state, info->chain_id);
     printf("latest block %llu at %s (%llu)\n", (unsigned long long)info->block_number,
-           utc(info->timestamp, false, when), (unsigned long long)info->timestamp);
+           cli_utc(info->timestamp, false, when), (unsigned long long)info->timestamp);
     if (info->safe.nmatch == KMS_SAFE_NCONTRACTS)
         printf("Safe v1.4.1: all %d contracts at their canonical addresses\n",
                KMS_SAFE_NCONTRACTS);
@@ -257,11 +233,11 @@ static int run_time_travel(cli_call *c)
     if (c->json)
         return cli_print_json(json_pack("{s:I,s:I,s:s,s:I}", "block", (json_int_t)t.block_number,
                                         "timestamp", (json_int_t)t.timestamp, "time",
-                                        utc(t.timestamp, true, when), "before",
+                                        cli_utc(t.timestamp, true, when), "before",
                                         (json_int_t)t.before));
     printf("clock moved %llu s: block %llu at %s (%llu)\n",
            (unsigned long long)(t.timestamp - t.before), (unsigned long long)t.block_number,
-           utc(t.timestamp, false, when), (unsigned long long)t.timestamp);
+           cli_utc(t.timestamp, false, when), (unsigned long long)t.timestamp);
     return CLI_OK;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "address.h"
 #include "file.h"
 #include "hex.h"
 #include "text.h"
@@ -154,6 +155,51 @@ int eth_json_get_hex(const json_t *obj, const char *where, const char *name, siz
         return eth_fail(err, ETH_ERANGE, "field '%s%s' is longer than %zu bytes", where, name, max);
     rc = eth_hex_decode(s, len, out, err);
     return rc ? eth_error_prefix(err, "field '%s%s': ", where, name) : 0;
+}
+
+int eth_json_check_kind(const json_t *doc, const char *kind, uint64_t version, const char *what,
+                        eth_error *err)
+{
+    const char *k;
+    uint64_t v = 0;
+    int rc = eth_json_get_string(doc, "", "kind", &k, NULL, err);
+    if (rc == 0 && strcmp(k, kind) != 0)
+        rc = eth_fail(err, ETH_EINVAL, "not a %s (its kind is not %s)", what, kind);
+    if (rc == 0)
+        rc = eth_json_get_uint(doc, "", "version", &v, err);
+    if (rc == 0 && v != version)
+        rc = eth_fail(err, ETH_EUNSUP, "%s version %llu: this kmsctl reads version %llu", what,
+                      (unsigned long long)v, (unsigned long long)version);
+    return rc;
+}
+
+json_t *eth_json_hex(const uint8_t *p, size_t n)
+{
+    char *h = NULL;
+    eth_error e;
+    if (eth_hex_encode_alloc(p, n, &h, &e) != 0)
+        return NULL;
+    json_t *s = json_string(h);
+    free(h);
+    return s;
+}
+
+json_t *eth_json_address(const uint8_t addr[20])
+{
+    char cs[43];
+    eth_address_checksum(addr, cs);
+    return json_string(cs);
+}
+
+json_t *eth_json_address_list(const uint8_t (*a)[20], size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+        if (json_array_append_new(arr, eth_json_address(a[i])) != 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    return arr;
 }
 
 int eth_json_save(const char *path, const json_t *doc, unsigned mode, eth_error *err)

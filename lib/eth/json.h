@@ -55,6 +55,23 @@ int eth_json_only_keys(const json_t *obj, const char *where, const char *const *
 int eth_json_get_hex(const json_t *obj, const char *where, const char *name, size_t max,
                      eth_buf *out, eth_error *err) ETH_WARN_UNUSED;
 
+/* Checks a document's "kind" (must be kind) and "version" (must be version) members; what names
+ * the document in messages ("journal"). Returns 0, -ETH_EINVAL (another kind, or the members
+ * missing) or -ETH_EUNSUP (another version). */
+int eth_json_check_kind(const json_t *doc, const char *kind, uint64_t version, const char *what,
+                        eth_error *err) ETH_WARN_UNUSED;
+
+/* A new JSON string "0x.." (lower-case hex) of p[0..n), or NULL when out of memory. p may be
+ * NULL if n is 0. */
+json_t *eth_json_hex(const uint8_t *p, size_t n);
+
+/* A new JSON string of addr in EIP-55 form, or NULL when out of memory. */
+json_t *eth_json_address(const uint8_t addr[20]);
+
+/* A new JSON array of the n addresses at a (EIP-55), or NULL when out of memory. a may be NULL
+ * if n is 0. */
+json_t *eth_json_address_list(const uint8_t (*a)[20], size_t n);
+
 /* Writes doc as indented JSON (keys in insertion order) and a newline to path, atomically
  * (eth_file_replace) with permission bits mode. Returns 0, -ETH_ENOMEM or -ETH_EIO.
  * doc borrowed, not NULL. */

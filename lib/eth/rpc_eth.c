@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hex.h"
+#include "json.h"
 #include "text.h"
 
 /* Deepest halving of a refused getLogs range (2^40 blocks is more than any chain has). */
@@ -81,17 +82,6 @@ static const json_t *field(const json_t *o, const char *name, eth_error *err)
     return v;
 }
 
-static json_t *hex_json(const uint8_t *p, size_t n)
-{
-    char *h = NULL;
-    eth_error e;
-    if (eth_hex_encode_alloc(p, n, &h, &e) != 0)
-        return NULL;
-    json_t *s = json_string(h);
-    free(h);
-    return s;
-}
-
 static json_t *quantity_json(const u256 *v)
 {
     char hex[67];
@@ -146,14 +136,14 @@ int eth_rpc_block_number(eth_rpc *rpc, uint64_t *out, eth_error *err)
 int eth_rpc_get_balance(eth_rpc *rpc, const uint8_t addr[20], const char *block, u256 *out,
                         eth_error *err)
 {
-    return quantity_call(rpc, "eth_getBalance", json_pack("[o,s]", hex_json(addr, 20), block), out,
+    return quantity_call(rpc, "eth_getBalance", json_pack("[o,s]", eth_json_hex(addr, 20), block), out,
                          err);
 }
 
 int eth_rpc_get_nonce(eth_rpc *rpc, const uint8_t addr[20], const char *block, uint64_t *out,
                       eth_error *err)
 {
-    return u64_call(rpc, "eth_getTransactionCount", json_pack("[o,s]", hex_json(addr, 20), block),
+    return u64_call(rpc, "eth_getTransactionCount", json_pack("[o,s]", eth_json_hex(addr, 20), block),
                     out, err);
 }
 
@@ -237,11 +227,11 @@ static json_t *call_object(const eth_call_req *req)
     json_t *o = json_object();
     bool ok = o != NULL;
     if (ok && req->from)
-        ok = put(o, "from", hex_json(req->from, 20));
+        ok = put(o, "from", eth_json_hex(req->from, 20));
     if (ok && req->to)
-        ok = put(o, "to", hex_json(req->to, 20));
+        ok = put(o, "to", eth_json_hex(req->to, 20));
     if (ok)
-        ok = put(o, "data", hex_json(req->data, req->data_len));
+        ok = put(o, "data", eth_json_hex(req->data, req->data_len));
     if (ok && req->value)
         ok = put(o, "value", quantity_json(req->value));
     if (ok && req->gas) {
@@ -283,7 +273,7 @@ int eth_rpc_send_raw(eth_rpc *rpc, const uint8_t *raw, size_t n, uint8_t hash[32
                      eth_error *err)
 {
     json_t *r = NULL;
-    json_t *h = hex_json(raw, n);
+    json_t *h = eth_json_hex(raw, n);
     int rc = call(rpc, "eth_sendRawTransaction", h ? json_pack("[o]", h) : NULL, &r, err);
     if (rc == 0)
         rc = data_fixed(r, "transaction hash", hash, 32, err);
@@ -418,7 +408,7 @@ int eth_rpc_get_receipt(eth_rpc *rpc, const uint8_t hash[32], eth_receipt *out, 
                         eth_log_list *logs, eth_error *err)
 {
     *found = false;
-    json_t *r = NULL, *h = hex_json(hash, 32);
+    json_t *r = NULL, *h = eth_json_hex(hash, 32);
     int rc = call(rpc, "eth_getTransactionReceipt", h ? json_pack("[o]", h) : NULL, &r, err);
     if (rc == 0 && !json_is_null(r)) {
         eth_receipt tmp;
@@ -437,7 +427,7 @@ int eth_rpc_get_receipt(eth_rpc *rpc, const uint8_t hash[32], eth_receipt *out, 
 int eth_rpc_get_tx(eth_rpc *rpc, const uint8_t hash[32], eth_tx_status *out, eth_error *err)
 {
     memset(out, 0, sizeof *out);
-    json_t *r = NULL, *h = hex_json(hash, 32);
+    json_t *r = NULL, *h = eth_json_hex(hash, 32);
     int rc = call(rpc, "eth_getTransactionByHash", h ? json_pack("[o]", h) : NULL, &r, err);
     if (rc == 0 && !json_is_null(r)) {
         rc = data_fixed(json_object_get(r, "from"), "transaction from", out->from, 20, err);
@@ -457,7 +447,7 @@ int eth_rpc_get_code(eth_rpc *rpc, const uint8_t addr[20], const char *block, et
                      eth_error *err)
 {
     json_t *r = NULL;
-    int rc = call(rpc, "eth_getCode", json_pack("[o,s]", hex_json(addr, 20), block), &r, err);
+    int rc = call(rpc, "eth_getCode", json_pack("[o,s]", eth_json_hex(addr, 20), block), &r, err);
     if (rc == 0)
         rc = data_any(r, "code", out, err);
     json_decref(r);
@@ -469,7 +459,7 @@ int eth_rpc_get_storage(eth_rpc *rpc, const uint8_t addr[20], const uint8_t slot
 {
     json_t *r = NULL;
     int rc = call(rpc, "eth_getStorageAt",
-                  json_pack("[o,o,s]", hex_json(addr, 20), hex_json(slot, 32), block), &r, err);
+                  json_pack("[o,o,s]", eth_json_hex(addr, 20), eth_json_hex(slot, 32), block), &r, err);
     if (rc == 0)
         rc = data_fixed(r, "storage word", out, 32, err);
     json_decref(r);
@@ -512,7 +502,7 @@ static json_t *filter_json(const eth_log_filter *f, uint64_t from, uint64_t to)
     json_t *addrs = json_array(), *topics = json_array();
     bool ok = o && addrs && topics;
     for (size_t i = 0; ok && i < f->naddr; i++)
-        ok = json_array_append_new(addrs, hex_json(f->addresses[i], 20)) == 0;
+        ok = json_array_append_new(addrs, eth_json_hex(f->addresses[i], 20)) == 0;
     size_t last = 0;
     for (size_t i = 0; i < 4; i++)
         if (f->ntopic[i])
@@ -520,7 +510,7 @@ static json_t *filter_json(const eth_log_filter *f, uint64_t from, uint64_t to)
     for (size_t i = 0; ok && i < last; i++) {
         json_t *t = f->ntopic[i] ? json_array() : json_null();
         for (size_t k = 0; t && f->ntopic[i] && k < f->ntopic[i]; k++)
-            if (json_array_append_new(t, hex_json(f->topics[i][k], 32)) != 0) {
+            if (json_array_append_new(t, eth_json_hex(f->topics[i][k], 32)) != 0) {
                 json_decref(t);
                 t = NULL;
             }

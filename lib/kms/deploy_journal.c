@@ -17,54 +17,31 @@ static const char *const STATES[] = {"planned", "signed", "mined"};
 
 /* ---- writing ---- */
 
-static json_t *addr_json(const uint8_t a[20])
+static json_t *opt_eth_json_address(bool has, const uint8_t a[20])
 {
-    char cs[43];
-    eth_address_checksum(a, cs);
-    return json_string(cs);
-}
-
-static json_t *opt_addr_json(bool has, const uint8_t a[20])
-{
-    return has ? addr_json(a) : json_null();
-}
-
-static json_t *hex_json(const uint8_t *p, size_t n)
-{
-    char *text = NULL;
-    eth_error e;
-    if (eth_hex_encode_alloc(p, n, &text, &e) != 0)
-        return NULL;
-    json_t *s = json_string(text);
-    free(text);
-    return s;
+    return has ? eth_json_address(a) : json_null();
 }
 
 static json_t *executor_json(const kms_deploy_settings *s)
 {
     if (s->executor_open)
         return json_string("open");
-    return opt_addr_json(s->has_executor, s->executor);
+    return opt_eth_json_address(s->has_executor, s->executor);
 }
 
 json_t *kms_deploy_settings_json(const kms_deploy_settings *s)
 {
-    json_t *owners = json_array();
-    for (size_t i = 0; owners && i < s->nsafe_owners; i++)
-        if (json_array_append_new(owners, addr_json(s->safe_owners[i])) != 0) {
-            json_decref(owners);
-            owners = NULL;
-        }
+    json_t *owners = eth_json_address_list((const uint8_t(*)[20])s->safe_owners, s->nsafe_owners);
     if (!owners)
         return NULL;
     return json_pack("{s:s,s:I,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:o}", "model",
                      kms_model_name(s->model), "minDelay", (json_int_t)s->min_delay, "handover",
                      s->delayed_handover ? "delayed" : "immediate", "proposer",
-                     opt_addr_json(s->has_proposer, s->proposer), "executor", executor_json(s),
-                     "timelockAdmin", opt_addr_json(s->has_admin, s->admin), "safe",
-                     opt_addr_json(s->has_safe, s->safe), "safeOwners", owners, "safeThreshold",
+                     opt_eth_json_address(s->has_proposer, s->proposer), "executor", executor_json(s),
+                     "timelockAdmin", opt_eth_json_address(s->has_admin, s->admin), "safe",
+                     opt_eth_json_address(s->has_safe, s->safe), "safeOwners", owners, "safeThreshold",
                      (json_int_t)s->safe_threshold, "appImplementation",
-                     opt_addr_json(s->has_app_impl, s->app_impl));
+                     opt_eth_json_address(s->has_app_impl, s->app_impl));
 }
 
 static json_t *step_json(const kms_step *s)
@@ -72,22 +49,22 @@ static json_t *step_json(const kms_step *s)
     bool signed_ = s->state != KMS_STEP_PLANNED;
     return json_pack("{s:s,s:s,s:i,s:b,s:o,s:o,s:o,s:I,s:I,s:s,s:o,s:o,s:I}", "id", s->id,
                      "what", s->what, "phase", s->phase, "create", s->create, "to",
-                     s->create ? json_null() : addr_json(s->to), "address", addr_json(s->address),
-                     "data", hex_json(s->data.data, s->data.len), "gas", (json_int_t)s->gas,
+                     s->create ? json_null() : eth_json_address(s->to), "address", eth_json_address(s->address),
+                     "data", eth_json_hex(s->data.data, s->data.len), "gas", (json_int_t)s->gas,
                      "nonce", (json_int_t)s->nonce, "state", STATES[s->state], "raw",
-                     signed_ ? hex_json(s->raw.data, s->raw.len) : json_null(), "hash",
-                     signed_ ? hex_json(s->hash, 32) : json_null(), "block",
+                     signed_ ? eth_json_hex(s->raw.data, s->raw.len) : json_null(), "hash",
+                     signed_ ? eth_json_hex(s->hash, 32) : json_null(), "block",
                      (json_int_t)s->block);
 }
 
 static json_t *addresses_json(const kms_plan *p)
 {
     return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "appImplementation",
-                     addr_json(p->app_impl), "kmsImplementation", addr_json(p->kms_impl), "kms",
-                     addr_json(p->kms), "safe", addr_json(p->safe), "timelock",
-                     addr_json(p->timelock), "safeSingleton", addr_json(p->safe_singleton),
-                     "safeFactory", addr_json(p->safe_factory), "safeFallbackHandler",
-                     addr_json(p->safe_fallback));
+                     eth_json_address(p->app_impl), "kmsImplementation", eth_json_address(p->kms_impl), "kms",
+                     eth_json_address(p->kms), "safe", eth_json_address(p->safe), "timelock",
+                     eth_json_address(p->timelock), "safeSingleton", eth_json_address(p->safe_singleton),
+                     "safeFactory", eth_json_address(p->safe_factory), "safeFallbackHandler",
+                     eth_json_address(p->safe_fallback));
 }
 
 json_t *kms_plan_to_json(const kms_plan *p)
@@ -102,11 +79,11 @@ json_t *kms_plan_to_json(const kms_plan *p)
         return NULL;
     return json_pack("{s:s,s:i,s:I,s:o,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o}", "kind", KIND,
                      "version", VERSION, "chainId", (json_int_t)p->chain_id, "deployer",
-                     addr_json(p->deployer), "startNonce", (json_int_t)p->start_nonce,
+                     eth_json_address(p->deployer), "startNonce", (json_int_t)p->start_nonce,
                      "settings", kms_deploy_settings_json(&p->settings), "config",
                      kms_policy_config_json(&p->config), "addresses", addresses_json(p),
-                     "safeSaltNonce", hex_json(p->safe_salt_nonce, 32), "handoverSalt",
-                     hex_json(p->handover_salt, 32), "handoverId", hex_json(p->handover_id, 32),
+                     "safeSaltNonce", eth_json_hex(p->safe_salt_nonce, 32), "handoverSalt",
+                     eth_json_hex(p->handover_salt, 32), "handoverId", eth_json_hex(p->handover_id, 32),
                      "handoverScheduledAt", (json_int_t)p->handover_scheduled_at, "steps",
                      steps);
 }
@@ -311,16 +288,7 @@ static int addresses_from_json(const json_t *j, kms_plan *p, eth_error *err)
 
 static int header_from_json(const json_t *j, kms_plan *p, eth_error *err)
 {
-    const char *kind;
-    uint64_t version = 0;
-    int rc = eth_json_get_string(j, "", "kind", &kind, NULL, err);
-    if (rc == 0 && strcmp(kind, KIND) != 0)
-        rc = eth_fail(err, ETH_EINVAL, "not a kmsctl deploy journal (kind is not %s)", KIND);
-    if (rc == 0)
-        rc = eth_json_get_uint(j, "", "version", &version, err);
-    if (rc == 0 && version != VERSION)
-        rc = eth_fail(err, ETH_EUNSUP, "journal version %llu: this kmsctl reads version %d",
-                      (unsigned long long)version, VERSION);
+    int rc = eth_json_check_kind(j, KIND, VERSION, "kmsctl deploy journal", err);
     if (rc == 0)
         rc = eth_json_get_uint(j, "", "chainId", &p->chain_id, err);
     if (rc == 0)

@@ -31,15 +31,7 @@ int kms_devnet_join(char *out, const char *dir, const char *name, eth_error *err
 
 static json_t *state_json(const kms_devnet_state *st)
 {
-    json_t *accounts = json_array();
-    for (size_t i = 0; accounts && i < st->naccounts; i++) {
-        char cs[43];
-        eth_address_checksum(st->accounts[i], cs);
-        if (json_array_append_new(accounts, json_string(cs)) != 0) {
-            json_decref(accounts);
-            accounts = NULL;
-        }
-    }
+    json_t *accounts = eth_json_address_list((const uint8_t(*)[20])st->accounts, st->naccounts);
     if (!accounts)
         return NULL;
     return json_pack("{s:i,s:i,s:i,s:s,s:I,s:I,s:i,s:I,s:s,s:s,s:s,s:o}", "version",

@@ -16,13 +16,6 @@
 #define KIND "kmsctl-deployment"
 #define VERSION 1
 
-static json_t *addr_json(const uint8_t a[20])
-{
-    char cs[43];
-    eth_address_checksum(a, cs);
-    return json_string(cs);
-}
-
 static json_t *b32_json(const uint8_t b[32])
 {
     char hex[67];
@@ -36,7 +29,7 @@ static json_t *contract_json(const kms_plan *p, const char *id, const uint8_t ad
 {
     const kms_step *s = kms_plan_step(p, id);
     bool mined = s && s->state == KMS_STEP_MINED;
-    return json_pack("{s:o,s:s,s:o,s:o}", "address", addr_json(addr), "artifact", artifact,
+    return json_pack("{s:o,s:s,s:o,s:o}", "address", eth_json_address(addr), "artifact", artifact,
                      "txHash", mined ? b32_json(s->hash) : json_null(), "block",
                      mined ? json_integer((json_int_t)s->block) : json_null());
 }
@@ -55,16 +48,16 @@ static json_t *contracts_json(const kms_plan *p)
     bad = bad || set_new(c, "dstackKmsImplementation",
                          contract_json(p, "kms-impl", p->kms_impl, "DstackKms"));
     json_t *kms = contract_json(p, "kms", p->kms, "ERC1967Proxy");
-    bad = bad || !kms || set_new(kms, "implementation", addr_json(p->kms_impl));
+    bad = bad || !kms || set_new(kms, "implementation", eth_json_address(p->kms_impl));
     bad = bad || set_new(c, "dstackKms", kms);
     if (!bad && p->settings.model != KMS_MODEL_DIRECT)
         bad = set_new(c, "timelock", contract_json(p, "timelock", p->timelock,
                                                    "TimelockController"));
     if (!bad && p->settings.model == KMS_MODEL_SAFE_TIMELOCK) {
         json_t *safe = contract_json(p, "safe", p->safe, "SafeProxy");
-        bad = !safe || set_new(safe, "singleton", addr_json(p->safe_singleton)) ||
-              set_new(safe, "factory", addr_json(p->safe_factory)) ||
-              set_new(safe, "fallbackHandler", addr_json(p->safe_fallback)) ||
+        bad = !safe || set_new(safe, "singleton", eth_json_address(p->safe_singleton)) ||
+              set_new(safe, "factory", eth_json_address(p->safe_factory)) ||
+              set_new(safe, "fallbackHandler", eth_json_address(p->safe_fallback)) ||
               set_new(safe, "saltNonce", b32_json(p->safe_salt_nonce)) ||
               set_new(safe, "createdByDeployment", json_boolean(!p->settings.has_safe)) ||
               set_new(c, "safe", safe);
@@ -167,7 +160,7 @@ json_t *kms_manifest_json(const kms_plan *p, const char *manifest_path)
     bool complete = kms_plan_phase_done(p, 1) && kms_plan_phase_done(p, 2);
     return json_pack("{s:s,s:i,s:I,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "kind", KIND,
                      "version", VERSION, "chainId", (json_int_t)p->chain_id, "deployer",
-                     addr_json(p->deployer), "model", kms_model_name(p->settings.model), "status",
+                     eth_json_address(p->deployer), "model", kms_model_name(p->settings.model), "status",
                      complete ? "complete" : kms_plan_phase_done(p, 1) ? "handover-pending"
                                                                        : "incomplete",
                      "contracts", contracts_json(p), "settings",
@@ -266,16 +259,8 @@ static int handover_from_json(const json_t *j, kms_manifest *m, eth_error *err)
 
 static int header_from_json(const json_t *j, kms_manifest *m, eth_error *err)
 {
-    const char *kind, *status;
-    uint64_t version = 0;
-    int rc = eth_json_get_string(j, "", "kind", &kind, NULL, err);
-    if (rc == 0 && strcmp(kind, KIND) != 0)
-        rc = eth_fail(err, ETH_EINVAL, "not a kmsctl deployment manifest (kind is not %s)", KIND);
-    if (rc == 0)
-        rc = eth_json_get_uint(j, "", "version", &version, err);
-    if (rc == 0 && version != VERSION)
-        rc = eth_fail(err, ETH_EUNSUP, "manifest version %llu: this kmsctl reads version %d",
-                      (unsigned long long)version, VERSION);
+    const char *status;
+    int rc = eth_json_check_kind(j, KIND, VERSION, "kmsctl deployment manifest", err);
     if (rc == 0)
         rc = eth_json_get_uint(j, "", "chainId", &m->chain_id, err);
     if (rc == 0)

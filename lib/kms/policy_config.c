@@ -141,22 +141,11 @@ bool kms_policy_config_empty(const kms_policy_config *c)
 }
 
 /* The bytes as a new JSON "0x.." string, or NULL. */
-static json_t *hex_json(const uint8_t *p, size_t n)
-{
-    char *text = NULL;
-    eth_error e;
-    if (eth_hex_encode_alloc(p, n, &text, &e) != 0)
-        return NULL;
-    json_t *s = json_string(text);
-    free(text);
-    return s;
-}
-
 static json_t *list_json(const kms_b32_list *l)
 {
     json_t *a = json_array();
     for (size_t i = 0; a && i < l->n; i++)
-        if (json_array_append_new(a, hex_json(l->items[i], 32)) != 0) {
+        if (json_array_append_new(a, eth_json_hex(l->items[i], 32)) != 0) {
             json_decref(a);
             return NULL;
         }
@@ -173,7 +162,7 @@ json_t *kms_policy_config_json(const kms_policy_config *c)
         const eth_buf *f[] = {&c->k256_pubkey, &c->ca_pubkey, &c->quote, &c->eventlog};
         json_t *info = json_object();
         for (size_t i = 0; info && i < 4; i++)
-            bad |= json_object_set_new(info, INFO_KEYS[i], hex_json(f[i]->data, f[i]->len));
+            bad |= json_object_set_new(info, INFO_KEYS[i], eth_json_hex(f[i]->data, f[i]->len));
         bad |= json_object_set_new(o, "kmsInfo", info);
     }
     const kms_b32_list *lists[] = {&c->os_images, &c->kms_mrs, &c->kms_devices};

@@ -34,46 +34,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-
-# run ARGS...: runs kmsctl with a 60 s limit; sets rc, out and err.
-run() {
-  timeout 60 "$KMSCTL" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-  rc=$?
-  out=$(cat "$tmp/out")
-  err=$(cat "$tmp/err")
-}
-
-# expect NAME RC PATTERN ARGS...: exit code RC and PATTERN (grep -E) in stdout+stderr.
-expect() {
-  local name=$1 want=$2 pat=$3
-  shift 3
-  run "$@"
-  if [ "$rc" != "$want" ]; then
-    bad "$name: exit $rc, want $want (stdout: $out; stderr: $err)"
-  elif [ -n "$pat" ] && ! grep -qE -- "$pat" <<<"$out"$'\n'"$err"; then
-    bad "$name: output lacks /$pat/: $out$err"
-  else
-    ok
-  fi
-}
-
-# js EXPR: evaluates EXPR on the JSON document `v` read from the last run's stdout.
-js() {
-  node -e 'const v = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    const r = eval(process.argv[2]); console.log(typeof r === "object" ? JSON.stringify(r) : r);' \
-    "$tmp/out" "$1"
-}
-
-# check NAME EXPR: EXPR (on the last run's JSON) must be true.
-check() {
-  local got
-  got=$(js "$2" 2>&1)
-  [ "$got" = true ] && ok || bad "$1: $2 is $got (stdout: $out)"
-}
+TEST_TIMEOUT=60
+# shellcheck source=../support/testlib.sh
+. "$ROOT/tests/support/testlib.sh"
 
 # gone PID: the process runs no more (absent, or a zombie waiting for a parent that does not
 # reap it: in a container whose PID 1 reaps nothing, a stopped devnet stays one).
@@ -218,5 +181,4 @@ expect "--devnet after stop" 1 'start one with `kmsctl devnet start`' balance "$
 expect "--dev-account after stop" 1 '^kmsctl: --dev-account signs with a public test key: only on the devnet, and none runs' \
   balance --rpc-url "$other" --dev-account 0
 
-echo "devnet: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary devnet

@@ -11,37 +11,9 @@ export HOME="$tmp/home" KMSCTL_KEYSTORE_DIR="$tmp/ks"
 unset PRIVATE_KEY ETH_RPC_URL RPC_URL
 mkdir -p "$HOME"
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-
-# run ARGS...: runs kmsctl with a 10 s limit; sets rc, out and err.
-run() {
-  timeout 10 "$KMSCTL" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-  rc=$?
-  out=$(cat "$tmp/out")
-  err=$(cat "$tmp/err")
-}
-
-# expect NAME RC PATTERN ARGS...: exit code RC and PATTERN (grep -E) in stderr+stdout.
-expect() {
-  local name=$1 want=$2 pat=$3
-  shift 3
-  run "$@"
-  if [ "$rc" != "$want" ]; then
-    bad "$name: exit $rc, want $want (stderr: $err)"
-  elif [ -n "$pat" ] && ! grep -qE -- "$pat" <<<"$out$err"; then
-    bad "$name: output lacks /$pat/: $out$err"
-  else
-    ok
-  fi
-}
-
-# refute NAME PATTERN: the last run's output must not match PATTERN.
-refute() {
-  if grep -qE -- "$2" <<<"$out$err"; then bad "$1: output matches /$2/: $out$err"; else ok; fi
-}
+TEST_TIMEOUT=10
+# shellcheck source=../support/testlib.sh
+. "$(dirname "$0")/../support/testlib.sh"
 
 # --- usage errors exit 2 and say what was expected ---
 expect "sig without argument" 2 "kmsctl sig: expected SIGNATURE, got no argument" sig
@@ -148,5 +120,4 @@ if [ -z "${CLI_NO_VALGRIND:-}" ] && command -v valgrind >/dev/null; then
   [ "$rc" = 0 ] && grep -q '"address":null,"name":"no-address"' "$tmp/out" && ok || bad "valgrind: wallet list --json: rc $rc, $err $(cat "$tmp/out")"
 fi
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary cli

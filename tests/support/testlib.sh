@@ -8,6 +8,8 @@
 #                        run, then the exit code must be RC and PATTERN (grep -E) must match
 #                        stdout or stderr ("" matches anything)
 #   refute NAME PATTERN  the last run's output must not match PATTERN
+#   js EXPR              evaluates EXPR (JavaScript) on `v`, the JSON of the last run's stdout
+#   check NAME EXPR      EXPR (on the last run's JSON) must be true
 #   summary NAME         prints "NAME: N passed, M failed"; returns 1 on a failure
 pass=0
 fail=0
@@ -36,6 +38,18 @@ expect() {
 
 refute() {
   if grep -qE -- "$2" <<<"$out"$'\n'"$err"; then bad "$1: output matches /$2/"; else ok; fi
+}
+
+js() {
+  node -e 'const v = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const r = eval(process.argv[2]); console.log(typeof r === "object" ? JSON.stringify(r) : r);' \
+    "$tmp/out" "$1"
+}
+
+check() {
+  local got
+  got=$(js "$2" 2>&1)
+  [ "$got" = true ] && ok || bad "$1: $2 is $got (stdout: ${out:0:2000})"
 }
 
 summary() {
