@@ -60,11 +60,11 @@ static int check_canonical_safe(eth_rpc *rpc, eth_error *err)
         bool needed = strcmp(k->name, "SafeL2") == 0 || strcmp(k->name, "SafeProxyFactory") == 0 ||
                       strcmp(k->name, "CompatibilityFallbackHandler") == 0;
         if (needed && !c.matches[i])
-            rc = eth_fail(err, ETH_ESTATE, "this chain has %s at the canonical Safe v1.4.1 address "
-                                           "%s, so kmsctl cannot create a Safe here: deploy Safe "
-                                           "v1.4.1 (safe-global's singleton factory), or give an "
-                                           "existing Safe with --safe ADDR",
-                          c.has_code[i] ? "other code than" : "no", k->address);
+            rc = eth_fail(err, ETH_ESTATE, "this chain has %s Safe v1.4.1's %s at its canonical "
+                                           "address %s, so kmsctl cannot create a Safe here: deploy "
+                                           "Safe v1.4.1 (safe-global's singleton factory), or give "
+                                           "an existing Safe with --safe ADDR",
+                          c.has_code[i] ? "other code than" : "no", k->name, k->address);
     }
     return rc;
 }

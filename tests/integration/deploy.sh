@@ -24,9 +24,11 @@ cd "$tmp" # a default manifest lands here, never in the tree
 . "$ROOT/tests/support/testlib.sh"
 
 proxy_pid=""
+plain_pid=""
 cleanup() {
   "$KMSCTL" devnet stop >/dev/null 2>&1
   [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null
+  [ -n "$plain_pid" ] && kill "$plain_pid" 2>/dev/null
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -127,6 +129,21 @@ node -e 'const fs = require("fs"); const m = JSON.parse(fs.readFileSync(process.
   "$tmp/wrong.journal.json"
 expect "a journal of another chain is not resumed" 1 "the journal is for chain 1, but the node is on chain 31337" \
   deploy --devnet --resume --manifest "$tmp/wrong.json"
+
+expect "a journal resumed with another key is refused" 1 "the journal's deployer is .* but the key given is" \
+  deploy --devnet --resume --manifest "$tmp/a.json" --dev-account 1
+
+# --- a chain without Safe v1.4.1: the command says what is missing ---
+plain_port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => {
+  console.log(s.address().port); s.close(); })')
+"$ANVIL" --host 127.0.0.1 --port "$plain_port" --chain-id 5 >/dev/null 2>&1 &
+plain_pid=$!
+for _ in $(seq 100); do "$CAST" chain-id --rpc-url "http://127.0.0.1:$plain_port" >/dev/null 2>&1 && break; sleep 0.1; done
+expect "no canonical Safe on the chain" 1 "has no Safe v1.4.1.s SafeL2 at its canonical address" \
+  deploy --rpc-url "http://127.0.0.1:$plain_port" "${SAFE_ARGS[@]}" --private-key-file "$tmp/dev5.key" \
+  --yes --manifest "$tmp/x.json"
+kill "$plain_pid" 2>/dev/null
+wait "$plain_pid" 2>/dev/null
 
 # --- delayed hand-over ---
 expect "delayed hand-over deploys" 0 "Hand-over pending" \
