@@ -51,10 +51,12 @@ devnet-test: build
 asan-devnet-test: build-asan
 	bash tests/cli/devnet.sh $(ASAN_BUILD)/kmsctl
 
-# deploy and verify on a devnet: each model, a delayed hand-over, altered deployments, bad
-# input, and a deployment killed after each transaction and resumed (tests/integration).
+# On a devnet (tests/integration): deploy and verify (each model, a delayed hand-over, altered
+# deployments, bad input, a deployment killed after each transaction and resumed), and
+# governance (every model, Safe proposals signed offline and merged, timelock rounds, upgrades).
 integration-test: build
 	bash tests/integration/deploy.sh $(BUILD)/kmsctl
+	bash tests/integration/govern.sh $(BUILD)/kmsctl
 
 # Everything but the long fuzz and benchmark runs.
 test: unit-test asan-test cli-test asan-cli-test diff-test asan-diff-test contracts-test devnet-test \

@@ -187,6 +187,33 @@ int cli_chain_open(const cli_call *c, cli_chain *out, eth_error *err)
     return 0;
 }
 
+int cli_chain_open_optional(const cli_call *c, cli_chain *out, bool *opened, eth_error *err)
+{
+    const char *url, *what;
+    kms_devnet_state st;
+    eth_error ignored;
+    *opened = false;
+    memset(out, 0, sizeof *out);
+    if (!cli_given(c, "devnet") && given_url(c, &url, &what) == CLI_NONE &&
+        cli_devnet_running(&st, &ignored) != 0)
+        return 0;
+    int rc = cli_chain_open(c, out, err);
+    *opened = rc == 0;
+    return rc;
+}
+
+int cli_chain_now(const cli_chain *ch, uint64_t *now, eth_error *err)
+{
+    eth_block b;
+    bool found = false;
+    int rc = eth_rpc_get_block(ch->rpc, "latest", &b, &found, err);
+    if (rc == 0 && !found)
+        rc = eth_fail(err, ETH_ERPC, "the node at %s has no latest block", ch->url_shown);
+    if (rc == 0)
+        *now = b.timestamp;
+    return rc;
+}
+
 void cli_chain_close(cli_chain *ch)
 {
     if (!ch)

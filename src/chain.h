@@ -68,6 +68,16 @@ typedef struct cli_chain {
  * code. */
 int cli_chain_open(const cli_call *c, cli_chain *out, eth_error *err) ETH_WARN_UNUSED;
 
+/* As cli_chain_open, for commands that work without a chain (an air-gapped signer): when no
+ * URL is given (no --rpc-url, --devnet, ETH_RPC_URL or RPC_URL) and no devnet runs, returns 0
+ * with *opened false and nothing to close. */
+int cli_chain_open_optional(const cli_call *c, cli_chain *out, bool *opened, eth_error *err)
+    ETH_WARN_UNUSED;
+
+/* The latest block's timestamp on ch's chain: "now" for ETAs (a devnet that time-travelled is
+ * ahead of the wall clock). Returns 0 or an RPC error. */
+int cli_chain_now(const cli_chain *ch, uint64_t *now, eth_error *err) ETH_WARN_UNUSED;
+
 /* Closes ch's client. ch may be NULL; closing twice is fine. */
 void cli_chain_close(cli_chain *ch);
 

@@ -83,6 +83,9 @@ struct cli_call {
  * argv's: writable, so that a secret can be wiped in place. */
 char *cli_opt(const cli_call *c, const char *name);
 
+/* True if the action declares flag name (shared code that serves several actions asks first). */
+bool cli_declares(const cli_call *c, const char *name);
+
 /* True if flag name (a switch or a flag with a value) was given. */
 bool cli_given(const cli_call *c, const char *name);
 

@@ -37,4 +37,14 @@ extern const cli_action CMD_DEPLOY;
 /* cmd_verify.c: a deployment checked on chain against its manifest (lib/kms/verify.h). */
 extern const cli_action CMD_VERIFY;
 
+/* cmd_kms.c, cmd_app.c: DstackKms and DstackApp governance actions (policy_cli.h). */
+extern const cli_group GROUP_KMS;
+extern const cli_group GROUP_APP;
+
+/* cmd_timelock.c: TimelockController operations. */
+extern const cli_group GROUP_TIMELOCK;
+
+/* cmd_safe.c: Safe multisig proposals, signatures and execution. */
+extern const cli_group GROUP_SAFE;
+
 #endif

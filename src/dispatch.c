@@ -284,6 +284,11 @@ char *cli_opt(const cli_call *c, const char *name)
     return g->n ? g->values[g->n - 1] : NULL;
 }
 
+bool cli_declares(const cli_call *c, const char *name)
+{
+    return find_given(c, name, strlen(name)) != NULL;
+}
+
 bool cli_given(const cli_call *c, const char *name)
 {
     return must_find(c, name)->n > 0;

@@ -21,6 +21,10 @@ static const cli_command COMMANDS[] = {
     {"balance", NULL, &CMD_BALANCE},
     {"deploy", NULL, &CMD_DEPLOY},
     {"verify", NULL, &CMD_VERIFY},
+    {"kms", &GROUP_KMS, NULL},
+    {"app", &GROUP_APP, NULL},
+    {"timelock", &GROUP_TIMELOCK, NULL},
+    {"safe", &GROUP_SAFE, NULL},
 };
 
 int main(int argc, char **argv)

@@ -96,6 +96,23 @@ static int emit_immutables(FILE *out, size_t idx, json_t *art, size_t *n)
     return 0;
 }
 
+/* Emits the artifact's storage layout (an object) as layout_IDX and writes that name, or NULL
+ * when the artifact has none, to var. Returns 0 or -1 (out of memory). */
+static int emit_layout(FILE *out, size_t idx, json_t *art, char var[32])
+{
+    json_t *layout = json_object_get(art, "storageLayout");
+    strcpy(var, "NULL");
+    if (!json_is_object(layout))
+        return 0;
+    char *text = json_dumps(layout, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!text)
+        return -1;
+    snprintf(var, 32, "layout_%zu", idx);
+    emit_chars(out, var, text);
+    free(text);
+    return 0;
+}
+
 /* Emits one artifact's data arrays and its table row (into rows). */
 static int emit_artifact(FILE *out, FILE *rows, size_t idx, json_t *art)
 {
@@ -119,15 +136,17 @@ static int emit_artifact(FILE *out, FILE *rows, size_t idx, json_t *art)
     size_t nimm;
     if (emit_immutables(out, idx, art, &nimm) != 0)
         return fail(str_field(art, "name"), "an immutable reference is not one 32-byte word");
-    char imm[32] = "NULL";
+    char imm[32] = "NULL", layout[32];
     if (nimm)
         snprintf(imm, sizeof imm, "imm_%zu", idx);
+    if (emit_layout(out, idx, art, layout) != 0)
+        return fail(str_field(art, "name"), "out of memory writing the storage layout");
     fprintf(rows,
             "    {\"%s\", \"%s\", \"%s\", settings_%zu, abi_%zu, code_%zu, %ld, runtime_%zu, %ld,\n"
-            "     \"%s\", \"%s\", %s, %zu},\n",
+            "     \"%s\", \"%s\", %s, %zu, %s},\n",
             str_field(art, "name"), str_field(art, "source"), str_field(art, "compiler"), idx, idx,
             idx, code, idx, runtime, hash_field(art, "bytecode"), hash_field(art, "deployedBytecode"),
-            imm, nimm);
+            imm, nimm, layout);
     return 0;
 }
 

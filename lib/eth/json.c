@@ -202,6 +202,17 @@ json_t *eth_json_address_list(const uint8_t (*a)[20], size_t n)
     return arr;
 }
 
+json_t *eth_json_b32_list(const uint8_t (*a)[32], size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+        if (json_array_append_new(arr, eth_json_hex(a[i], 32)) != 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    return arr;
+}
+
 int eth_json_save(const char *path, const json_t *doc, unsigned mode, eth_error *err)
 {
     char *text = json_dumps(doc, JSON_INDENT(2));

@@ -72,6 +72,10 @@ json_t *eth_json_address(const uint8_t addr[20]);
  * if n is 0. */
 json_t *eth_json_address_list(const uint8_t (*a)[20], size_t n);
 
+/* A new JSON array of the n 32-byte values at a as "0x.." strings, or NULL when out of
+ * memory. a may be NULL if n is 0. */
+json_t *eth_json_b32_list(const uint8_t (*a)[32], size_t n);
+
 /* Writes doc as indented JSON (keys in insertion order) and a newline to path, atomically
  * (eth_file_replace) with permission bits mode. Returns 0, -ETH_ENOMEM or -ETH_EIO.
  * doc borrowed, not NULL. */

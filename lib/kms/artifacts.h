@@ -24,6 +24,9 @@ typedef struct kms_artifact {
      * nimmutables is 0. */
     const uint32_t *immutables;
     size_t nimmutables;
+    /* The storage layout solc reports ({"storage": [..], "types": {..}}), compact JSON with
+     * sorted keys, for kms_layout_parse (layout.h); NULL when the artifact has none. */
+    const char *storage_layout_json;
 } kms_artifact;
 
 /* Number of embedded artifacts. */

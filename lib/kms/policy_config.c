@@ -141,17 +141,6 @@ bool kms_policy_config_empty(const kms_policy_config *c)
 }
 
 /* The bytes as a new JSON "0x.." string, or NULL. */
-static json_t *list_json(const kms_b32_list *l)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; a && i < l->n; i++)
-        if (json_array_append_new(a, eth_json_hex(l->items[i], 32)) != 0) {
-            json_decref(a);
-            return NULL;
-        }
-    return a;
-}
-
 json_t *kms_policy_config_json(const kms_policy_config *c)
 {
     json_t *o = json_object();
@@ -168,7 +157,7 @@ json_t *kms_policy_config_json(const kms_policy_config *c)
     const kms_b32_list *lists[] = {&c->os_images, &c->kms_mrs, &c->kms_devices};
     for (size_t i = 0; !bad && i < 3; i++)
         if (lists[i]->n)
-            bad |= json_object_set_new(o, TOP_KEYS[2 + i], list_json(lists[i]));
+            bad |= json_object_set_new(o, TOP_KEYS[2 + i], eth_json_b32_list((const uint8_t(*)[32])lists[i]->items, lists[i]->n));
     if (bad) {
         json_decref(o);
         return NULL;

@@ -7,6 +7,7 @@
 
 #include "artifacts.h"
 #include "call.h"
+#include "eth/abi_selector.h"
 #include "eth/address.h"
 #include "eth/hex.h"
 #include "eth/keccak.h"
@@ -126,6 +127,79 @@ int kms_multisend_data(const kms_tl_call *calls, size_t n, eth_buf *out, eth_err
         rc = kms_calldata("multiSend(bytes)", &arg, 1, out, err);
     eth_buf_clear(&packed);
     free(text);
+    return rc;
+}
+
+/* The packed bytes of multiSend(bytes) calldata: their offset and length, checked. */
+static int multisend_bytes(const uint8_t *data, size_t n, size_t *at, size_t *len,
+                           eth_error *err)
+{
+    uint8_t sel[4];
+    int rc = eth_abi_selector_of("multiSend(bytes)", sel, err);
+    if (rc)
+        return rc;
+    if (n < 4 + 64 || memcmp(data, sel, 4) != 0)
+        return eth_fail(err, ETH_EINVAL, "not multiSend(bytes) calldata");
+    u256 off = u256_from_be(data + 4, 32);
+    if (off.w[1] || off.w[2] || off.w[3] || off.w[0] != 32)
+        return eth_fail(err, ETH_EINVAL, "multiSend: unexpected offset of its bytes");
+    u256 l = u256_from_be(data + 4 + 32, 32);
+    if (l.w[1] || l.w[2] || l.w[3] || l.w[0] > n - 4 - 64)
+        return eth_fail(err, ETH_EINVAL, "multiSend: its bytes run past the calldata");
+    *at = 4 + 64;
+    *len = (size_t)l.w[0];
+    return 0;
+}
+
+/* One packed call at p[*at..end): operation (0), to, value, data length, data. */
+static int unpack_one(const uint8_t *p, size_t end, size_t *at, kms_tl_call *c, eth_error *err)
+{
+    size_t i = *at;
+    if (end - i < 1 + 20 + 32 + 32)
+        return eth_fail(err, ETH_EINVAL, "multiSend: a call cut short at byte %zu", i);
+    if (p[i] != 0)
+        return eth_fail(err, ETH_EINVAL, "multiSend: call at byte %zu has operation %u, not a "
+                                         "call", i, p[i]);
+    c->target = p + i + 1;
+    c->value = u256_from_be(p + i + 21, 32);
+    u256 l = u256_from_be(p + i + 53, 32);
+    i += 85;
+    if (l.w[1] || l.w[2] || l.w[3] || l.w[0] > end - i)
+        return eth_fail(err, ETH_EINVAL, "multiSend: a call's data runs past the end");
+    c->data = p + i;
+    c->len = (size_t)l.w[0];
+    *at = i + c->len;
+    return 0;
+}
+
+int kms_multisend_unpack(const uint8_t *data, size_t n, kms_tl_call **calls, size_t *ncalls,
+                         eth_error *err)
+{
+    size_t at = 0, len = 0;
+    *calls = NULL;
+    *ncalls = 0;
+    int rc = multisend_bytes(data, n, &at, &len, err);
+    size_t end = at + len;
+    while (rc == 0 && at < end) {
+        if (*ncalls == KMS_MULTISEND_MAX_CALLS) {
+            rc = eth_fail(err, ETH_ERANGE, "multiSend: more than %d calls",
+                          KMS_MULTISEND_MAX_CALLS);
+            break;
+        }
+        kms_tl_call *grown = realloc(*calls, (*ncalls + 1) * sizeof *grown);
+        if (!grown) {
+            rc = eth_fail(err, ETH_ENOMEM, "out of memory");
+            break;
+        }
+        *calls = grown;
+        rc = unpack_one(data, end, &at, &(*calls)[*ncalls], err);
+        *ncalls += rc == 0;
+    }
+    if (rc) {
+        free(*calls);
+        *calls = NULL;
+        *ncalls = 0;
+    }
     return rc;
 }
 

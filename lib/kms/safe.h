@@ -73,6 +73,18 @@ int kms_safe_proxy_address(const uint8_t factory[20], const uint8_t singleton[20
 int kms_multisend_data(const kms_tl_call *calls, size_t n, eth_buf *out, eth_error *err)
     ETH_WARN_UNUSED;
 
+/* Most calls kms_multisend_unpack reads. */
+#define KMS_MULTISEND_MAX_CALLS 256
+
+/* Reads multiSend(bytes) calldata data[0..n) back into its calls: *calls (a new array the caller
+ * frees with free(); NULL when *ncalls is 0) whose targets and data point into data (borrowed:
+ * data must outlive them). Every length is bounds-checked. Returns 0, -ETH_EINVAL (not
+ * multiSend calldata, a packed call cut short or with an operation other than 0, trailing
+ * bytes: the message says where), -ETH_ERANGE (more than KMS_MULTISEND_MAX_CALLS calls) or
+ * -ETH_ENOMEM. */
+int kms_multisend_unpack(const uint8_t *data, size_t n, kms_tl_call **calls, size_t *ncalls,
+                         eth_error *err) ETH_WARN_UNUSED;
+
 /* What a Safe is set up as, read from the chain. Plain data. */
 typedef struct kms_safe_info {
     uint8_t owners[KMS_SAFE_MAX_OWNERS][20]; /* getOwners(), in the Safe's order */

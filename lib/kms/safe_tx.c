@@ -6,6 +6,7 @@
 
 #include "call.h"
 #include "eth/address.h"
+#include "eth/eip712.h"
 #include "eth/hex.h"
 #include "eth/keccak.h"
 #include "eth/key.h"
@@ -22,37 +23,16 @@ void kms_safe_tx_clear(kms_safe_tx *tx)
         eth_buf_clear(&tx->data);
 }
 
-/* Absorbs the ABI word of an address, a number, or keccak256 of a type text. */
-static void absorb_addr(eth_keccak *k, const uint8_t a[20])
-{
-    static const uint8_t pad[12];
-    eth_keccak_update(k, pad, sizeof pad);
-    eth_keccak_update(k, a, 20);
-}
-
-static void absorb_u256(eth_keccak *k, const u256 *x)
-{
-    uint8_t w[32];
-    u256_to_be(x, w);
-    eth_keccak_update(k, w, 32);
-}
-
-static void absorb_typehash(eth_keccak *k, const char *type)
-{
-    uint8_t h[32];
-    eth_keccak256(type, strlen(type), h);
-    eth_keccak_update(k, h, 32);
-}
-
 void kms_safe_domain_separator(uint64_t chain_id, const uint8_t safe[20], uint8_t out[32])
 {
-    eth_keccak k;
+    eth_eip712_struct s;
+    uint8_t type_hash[32];
     u256 id = u256_from_u64(chain_id);
-    eth_keccak_init(&k);
-    absorb_typehash(&k, DOMAIN_TYPE);
-    absorb_u256(&k, &id);
-    absorb_addr(&k, safe);
-    eth_keccak_final(&k, out);
+    eth_eip712_type_hash(DOMAIN_TYPE, type_hash);
+    eth_eip712_struct_init(&s, type_hash);
+    eth_eip712_put_uint(&s, &id);
+    eth_eip712_put_address(&s, safe);
+    eth_eip712_struct_final(&s, out);
 }
 
 static int check_operation(const kms_safe_tx *tx, eth_error *err)
@@ -68,35 +48,34 @@ int kms_safe_tx_struct_hash(const kms_safe_tx *tx, uint8_t out[32], eth_error *e
     int rc = check_operation(tx, err);
     if (rc)
         return rc;
-    eth_keccak k;
-    uint8_t data_hash[32];
+    eth_eip712_struct s;
+    uint8_t type_hash[32];
     u256 op = u256_from_u64(tx->operation);
-    eth_keccak256(tx->data.data, tx->data.len, data_hash);
-    eth_keccak_init(&k);
-    absorb_typehash(&k, SAFE_TX_TYPE);
-    absorb_addr(&k, tx->to);
-    absorb_u256(&k, &tx->value);
-    eth_keccak_update(&k, data_hash, 32);
-    absorb_u256(&k, &op);
-    absorb_u256(&k, &tx->safe_tx_gas);
-    absorb_u256(&k, &tx->base_gas);
-    absorb_u256(&k, &tx->gas_price);
-    absorb_addr(&k, tx->gas_token);
-    absorb_addr(&k, tx->refund_receiver);
-    absorb_u256(&k, &tx->nonce);
-    eth_keccak_final(&k, out);
+    eth_eip712_type_hash(SAFE_TX_TYPE, type_hash);
+    eth_eip712_struct_init(&s, type_hash);
+    eth_eip712_put_address(&s, tx->to);
+    eth_eip712_put_uint(&s, &tx->value);
+    eth_eip712_put_dynamic(&s, tx->data.data, tx->data.len);
+    eth_eip712_put_uint(&s, &op);
+    eth_eip712_put_uint(&s, &tx->safe_tx_gas);
+    eth_eip712_put_uint(&s, &tx->base_gas);
+    eth_eip712_put_uint(&s, &tx->gas_price);
+    eth_eip712_put_address(&s, tx->gas_token);
+    eth_eip712_put_address(&s, tx->refund_receiver);
+    eth_eip712_put_uint(&s, &tx->nonce);
+    eth_eip712_struct_final(&s, out);
     return 0;
 }
 
 int kms_safe_tx_hash(const kms_safe_tx *tx, uint64_t chain_id, const uint8_t safe[20],
                      uint8_t out[32], eth_error *err)
 {
-    uint8_t pre[2 + 32 + 32] = {0x19, 0x01};
-    int rc = kms_safe_tx_struct_hash(tx, pre + 34, err);
+    uint8_t domain[32], hash[32];
+    int rc = kms_safe_tx_struct_hash(tx, hash, err);
     if (rc)
         return rc;
-    kms_safe_domain_separator(chain_id, safe, pre + 2);
-    eth_keccak256(pre, sizeof pre, out);
+    kms_safe_domain_separator(chain_id, safe, domain);
+    eth_eip712_digest(domain, hash, out);
     return 0;
 }
 

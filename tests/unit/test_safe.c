@@ -2,13 +2,13 @@
  * Offline: setup, creation, MultiSend, execTransaction and approveHash calldata, the domain
  * separator and the transaction hash against vectors made with the pinned cast 1.7.1 (the
  * command is quoted at each); signature packing; every refusal with its code. On a real anvil
- * holding the canonical Safe contracts (kms_safe_deploy_devnet): a 2-of-3 Safe created through
- * the factory with this calldata lands at kms_safe_proxy_address and reads back as set up; the
- * Safe's own getTransactionHash and domainSeparator equal ours; execTransaction runs with two
- * ECDSA signatures, with an approveHash, with an eth_sign signature and the sender's implicit
- * approval, and a MultiSend batch through a delegatecall runs both of its calls. The owners are
- * anvil's dev accounts 1 to 3, whose well-known keys sign here; the test checks that each key's
- * address is the account anvil reports. */
+ * holding the canonical Safe contracts (tests/support/safe_fixture.h): a 2-of-3 Safe created
+ * through the factory with this calldata lands at kms_safe_proxy_address and reads back as set
+ * up; the Safe's own getTransactionHash and domainSeparator equal ours; execTransaction runs
+ * with two ECDSA signatures, with an approveHash, with an eth_sign signature and the sender's
+ * implicit approval, and a MultiSend batch through a delegatecall runs both of its calls. The
+ * owners are anvil's dev accounts 1 to 3, whose well-known keys sign here; the test checks that
+ * each key's address is the account anvil reports. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,10 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <cmocka.h>
 
-#include "anvil.h"
 #include "eth/address.h"
 #include "eth/hex.h"
 #include "eth/keccak.h"
@@ -29,26 +27,12 @@
 #include "kms/call.h"
 #include "kms/revert.h"
 #include "kms/safe.h"
-#include "kms/safe_canonical.h"
-#include "kms/safe_deploy.h"
 #include "kms/safe_tx.h"
+#include "safe_fixture.h"
 
-static test_anvil anvil;
-static eth_rpc *rpc;
-
-/* anvil's dev account 0 (the sender of everything) and the keys of accounts 1 to 3 (the
- * "test test ... junk" mnemonic anvil publishes). */
-static uint8_t DEV0[20];
-static const char *const OWNER_KEYS[3] = {
-    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-    "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
-};
-static eth_signer *owner_key[3];
-static uint8_t OWNERS[3][20];
-
-/* Canonical Safe v1.4.1 addresses (safe_canonical.h's table, checked in test_devnet.c). */
-static uint8_t SINGLETON[20], FACTORY[20], HANDLER[20], MULTISEND[20];
+/* anvil with Safe 1.4.1; the owners are anvil's dev accounts 1 to 3, whose published keys
+ * sign here, and dev account 0 sends everything (tests/support/safe_fixture.h). */
+static test_safe_fixture fx;
 
 /* Arbitrary addresses of the offline vectors. */
 static uint8_t T1[20], T2[20];
@@ -75,56 +59,24 @@ static void assert_keccak(const uint8_t *p, size_t n, const char *want)
     assert_hex(h, 32, want);
 }
 
-static void canonical(const char *name, uint8_t out[20])
-{
-    for (size_t i = 0; i < KMS_SAFE_NCONTRACTS; i++)
-        if (strcmp(kms_safe_contract_at(i)->name, name) == 0)
-            kms_safe_contract_address(kms_safe_contract_at(i), out);
-}
-
 static int group_setup(void **state)
 {
     (void)state;
     eth_error e = {0};
-    if (eth_address_parse("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", DEV0, 1, &e) ||
-        eth_address_parse("0x5FbDB2315678afecb367f032d93F642f64180aa3", T1, 1, &e) ||
+    if (eth_address_parse("0x5FbDB2315678afecb367f032d93F642f64180aa3", T1, 1, &e) ||
         eth_address_parse("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", T2, 1, &e))
         return -1;
-    for (int i = 0; i < 3; i++) {
-        if (eth_signer_from_hex(OWNER_KEYS[i], strlen(OWNER_KEYS[i]), "test key", &owner_key[i],
-                                &e))
-            return -1;
-        memcpy(OWNERS[i], eth_signer_address(owner_key[i]), 20);
-    }
-    canonical("Safe", SINGLETON);
-    canonical("SafeProxyFactory", FACTORY);
-    canonical("CompatibilityFallbackHandler", HANDLER);
-    canonical("MultiSendCallOnly", MULTISEND);
-    if (test_anvil_start(&anvil, NULL) || eth_rpc_open(anvil.url, NULL, &rpc, &e) ||
-        kms_safe_deploy_devnet(rpc, DEV0, 20000, NULL, NULL, &e)) {
-        fprintf(stderr, "test: %s\n", e.msg);
-        return -1;
-    }
-    return 0;
+    return test_safe_fixture_start(&fx);
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    eth_rpc_free(rpc);
-    test_anvil_stop(&anvil);
-    for (int i = 0; i < 3; i++)
-        eth_signer_free(owner_key[i]);
+    test_safe_fixture_stop(&fx);
     return 0;
 }
 
 /* ---- offline ---- */
-
-static kms_safe_setup two_of_three(void)
-{
-    return (kms_safe_setup){.owners = (const uint8_t(*)[20])OWNERS, .nowners = 3,
-                            .threshold = 2, .fallback_handler = HANDLER};
-}
 
 /* `cast calldata "setup(address[],uint256,address,bytes,address,address,uint256,address)"
  * "[DEV1,DEV2,DEV3]" 2 0x00..00 0x HANDLER 0x00..00 0 0x00..00`, and createProxyWithNonce(
@@ -133,7 +85,7 @@ static kms_safe_setup two_of_three(void)
 static void test_setup_and_create_vectors(void **state)
 {
     (void)state;
-    kms_safe_setup s = two_of_three();
+    kms_safe_setup s = test_safe_two_of_three(&fx);
     eth_buf b = {0}, c = {0};
     eth_error e = {0};
     assert_int_equal(kms_safe_setup_data(&s, &b, &e), 0);
@@ -153,7 +105,7 @@ static void test_setup_and_create_vectors(void **state)
                "00000000000000000000000090f79bf6eb2c4f870365e785982e1f101e93b906"
                "0000000000000000000000000000000000000000000000000000000000000000");
     u256 nonce = u256_from_u64(42);
-    assert_int_equal(kms_safe_create_data(SINGLETON, b.data, b.len, &nonce, &c, &e), 0);
+    assert_int_equal(kms_safe_create_data(fx.singleton, b.data, b.len, &nonce, &c, &e), 0);
     assert_int_equal(c.len, 580);
     assert_keccak(c.data, c.len,
                   "0xa1312170e650a0e836d2cc34913a8b2e9c74ea33130360014f813fd1cee08db4");
@@ -261,7 +213,7 @@ static void full_tx(kms_safe_tx *tx)
     tx->base_gas = u256_from_u64(6);
     tx->gas_price = u256_from_u64(7);
     memcpy(tx->gas_token, T1, 20);
-    memcpy(tx->refund_receiver, OWNERS[0], 20);
+    memcpy(tx->refund_receiver, fx.owners[0], 20);
     tx->nonce = u256_from_u64(9);
 }
 
@@ -321,7 +273,7 @@ static void test_sigs_pack_and_exec_data(void **state)
     assert_int_equal(kms_safe_sig_kind(&sigs[2]), KMS_SAFE_SIG_ETH_SIGN);
 
     kms_safe_sig ap;
-    kms_safe_sig_approved(OWNERS[0], &ap);
+    kms_safe_sig_approved(fx.owners[0], &ap);
     assert_int_equal(kms_safe_sig_kind(&ap), KMS_SAFE_SIG_APPROVED);
     assert_hex(ap.rsv, 65, "0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8"
                            "0000000000000000000000000000000000000000000000000000000000000000"
@@ -383,8 +335,8 @@ static void test_sign_and_recover(void **state)
     eth_keccak256("kmsctl", 6, hash);
     kms_safe_sig s, back;
     eth_error e = {0};
-    assert_int_equal(kms_safe_sign(owner_key[1], hash, &s, &e), 0);
-    assert_memory_equal(s.owner, OWNERS[1], 20);
+    assert_int_equal(kms_safe_sign(fx.owner_key[1], hash, &s, &e), 0);
+    assert_memory_equal(s.owner, fx.owners[1], 20);
     assert_true(s.rsv[64] == 27 || s.rsv[64] == 28);
     assert_int_equal(kms_safe_sig_from_rsv(hash, s.rsv, false, &back, &e), 0);
     assert_memory_equal(&back, &s, sizeof s);
@@ -400,12 +352,12 @@ static void test_sign_and_recover(void **state)
     memcpy(msg + 28, hash, 32);
     eth_keccak256(msg, sizeof msg, digest);
     eth_sig es;
-    assert_int_equal(eth_signer_sign_digest(owner_key[2], digest, &es, &e), 0);
+    assert_int_equal(eth_signer_sign_digest(fx.owner_key[2], digest, &es, &e), 0);
     memcpy(raw, es.r, 32);
     memcpy(raw + 32, es.s, 32);
     raw[64] = (uint8_t)(27 + es.v);
     assert_int_equal(kms_safe_sig_from_rsv(hash, raw, true, &back, &e), 0);
-    assert_memory_equal(back.owner, OWNERS[2], 20);
+    assert_memory_equal(back.owner, fx.owners[2], 20);
     assert_int_equal(back.rsv[64], 31 + es.v);
     assert_int_equal(kms_safe_sig_kind(&back), KMS_SAFE_SIG_ETH_SIGN);
     raw[64] = 31;
@@ -419,54 +371,20 @@ static void test_sign_and_recover(void **state)
 static void send_tx(const uint8_t from[20], const uint8_t to[20], const uint8_t *data, size_t n,
                     const char *value, eth_receipt *r)
 {
-    eth_error e = {0};
-    char f[43], t[43], *hex = NULL;
-    assert_int_equal(eth_hex_encode_alloc(data, n, &hex, &e), 0);
-    json_t *tx = json_pack("{s:s,s:s,s:s}", "from", kms_text_addr(from, f), "to",
-                           kms_text_addr(to, t), "data", hex);
-    free(hex);
-    if (value)
-        json_object_set_new(tx, "value", json_string(value));
-    json_t *params = json_pack("[o]", tx), *res = NULL;
-    assert_int_equal(eth_rpc_call(rpc, "eth_sendTransaction", params, &res, &e), 0);
-    json_decref(params);
-    uint8_t hash[32];
-    assert_int_equal(eth_hex_decode_fixed(json_string_value(res), hash, 32, &e), 0);
-    json_decref(res);
-    bool found = false;
-    for (int i = 0; i < 200 && !found; i++) { /* anvil mines right after it answers */
-        assert_int_equal(eth_rpc_get_receipt(rpc, hash, r, &found, NULL, &e), 0);
-        if (!found)
-            usleep(10000);
-    }
-    assert_true(found);
-    assert_true(r->status);
+    assert_int_equal(test_safe_send(&fx, from, to, data, n, value, r), 0);
 }
 
 /* Creates the 2-of-3 Safe with salt nonce salt through the factory, holding 1 ether. */
 static void new_safe(uint64_t salt, uint8_t out[20])
 {
-    kms_safe_setup s = two_of_three();
-    eth_buf init = {0}, create = {0};
-    eth_error e = {0};
-    u256 nonce = u256_from_u64(salt);
-    eth_receipt r;
-    assert_int_equal(kms_safe_setup_data(&s, &init, &e), 0);
-    assert_int_equal(kms_safe_create_data(SINGLETON, init.data, init.len, &nonce, &create, &e),
-                     0);
-    assert_int_equal(kms_safe_proxy_address(FACTORY, SINGLETON, init.data, init.len, &nonce,
-                                            out, &e), 0);
-    send_tx(DEV0, FACTORY, create.data, create.len, NULL, &r);
-    send_tx(DEV0, out, NULL, 0, "0xde0b6b3a7640000", &r);
-    eth_buf_clear(&init);
-    eth_buf_clear(&create);
+    assert_int_equal(test_safe_create(&fx, salt, out), 0);
 }
 
 static u256 balance(const uint8_t who[20])
 {
     u256 b;
     eth_error e = {0};
-    assert_int_equal(eth_rpc_get_balance(rpc, who, "latest", &b, &e), 0);
+    assert_int_equal(eth_rpc_get_balance(fx.rpc, who, "latest", &b, &e), 0);
     return b;
 }
 
@@ -479,7 +397,7 @@ static void sign_tx(const kms_safe_tx *tx, const uint8_t safe[20], const int *wh
     eth_error e = {0};
     assert_int_equal(kms_safe_tx_hash(tx, 31337, safe, h, &e), 0);
     for (size_t i = 0; i < n; i++)
-        assert_int_equal(kms_safe_sign(owner_key[who[i]], h, &sigs[i], &e), 0);
+        assert_int_equal(kms_safe_sign(fx.owner_key[who[i]], h, &sigs[i], &e), 0);
     assert_int_equal(kms_safe_sigs_pack(sigs, n, packed, &e), 0);
 }
 
@@ -490,12 +408,12 @@ static void test_chain_facts(void **state)
     (void)state;
     json_t *params = json_array(), *accounts = NULL;
     eth_error e = {0};
-    assert_int_equal(eth_rpc_call(rpc, "eth_accounts", params, &accounts, &e), 0);
+    assert_int_equal(eth_rpc_call(fx.rpc, "eth_accounts", params, &accounts, &e), 0);
     json_decref(params);
     for (size_t i = 0; i < 3; i++) {
         uint8_t a[20];
         parse_addr(json_string_value(json_array_get(accounts, i + 1)), a);
-        assert_memory_equal(a, OWNERS[i], 20);
+        assert_memory_equal(a, fx.owners[i], 20);
     }
     json_decref(accounts);
 
@@ -504,8 +422,8 @@ static void test_chain_facts(void **state)
     size_t n;
     const kms_artifact *a = kms_artifact_find("SafeProxy");
     assert_non_null(a);
-    assert_int_equal(kms_view(rpc, FACTORY, NULL, "latest", "proxyCreationCode()(bytes)", NULL, 0,
-                              &r, &e), 0);
+    assert_int_equal(kms_view(fx.rpc, fx.factory, NULL, "latest", "proxyCreationCode()(bytes)",
+                              NULL, 0, &r, &e), 0);
     assert_int_equal(kms_result_bytes(&r, 0, &code, &n, &e), 0);
     assert_int_equal(n, a->bytecode_len);
     assert_memory_equal(code, a->bytecode, n);
@@ -522,21 +440,21 @@ static void test_create_and_read(void **state)
     eth_buf code = {0};
     eth_error e = {0};
     const kms_artifact *a = kms_artifact_find("SafeProxy");
-    assert_int_equal(eth_rpc_get_code(rpc, safe, "latest", &code, &e), 0);
+    assert_int_equal(eth_rpc_get_code(fx.rpc, safe, "latest", &code, &e), 0);
     assert_int_equal(code.len, a->runtime_len);
     assert_memory_equal(code.data, a->runtime, a->runtime_len);
     eth_buf_clear(&code);
 
     kms_safe_info info;
     static const uint8_t zero[20];
-    assert_int_equal(kms_safe_read(rpc, safe, "latest", &info, &e), 0);
+    assert_int_equal(kms_safe_read(fx.rpc, safe, "latest", &info, &e), 0);
     assert_int_equal(info.nowners, 3);
-    assert_memory_equal(info.owners, OWNERS, sizeof OWNERS);
+    assert_memory_equal(info.owners, fx.owners, sizeof fx.owners);
     assert_int_equal(info.threshold, 2);
     assert_true(u256_is_zero(&info.nonce));
     assert_string_equal(info.version, "1.4.1");
-    assert_memory_equal(info.singleton, SINGLETON, 20);
-    assert_memory_equal(info.fallback_handler, HANDLER, 20);
+    assert_memory_equal(info.singleton, fx.singleton, 20);
+    assert_memory_equal(info.fallback_handler, fx.handler, 20);
     assert_memory_equal(info.guard, zero, 20);
     assert_int_equal(info.nmodules, 0);
 
@@ -544,7 +462,7 @@ static void test_create_and_read(void **state)
     uint8_t other[20];
     new_safe(2, other);
     assert_memory_not_equal(other, safe, 20);
-    assert_int_equal(kms_safe_read(rpc, DEV0, "latest", &info, &e), -ETH_ESTATE);
+    assert_int_equal(kms_safe_read(fx.rpc, fx.dev0, "latest", &info, &e), -ETH_ESTATE);
     assert_string_equal(e.msg, "Safe 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266: getOwners()"
                                "(address[]) returned nothing: no contract at that address, or "
                                "it has no such function");
@@ -565,7 +483,7 @@ static void test_hash_matches_safe(void **state)
                             "5", "6", "7", kms_text_addr(tx.gas_token, gt),
                             kms_text_addr(tx.refund_receiver, rr), "9"};
     kms_result r;
-    assert_int_equal(kms_view(rpc, safe, NULL, "latest",
+    assert_int_equal(kms_view(fx.rpc, safe, NULL, "latest",
                               "getTransactionHash(address,uint256,bytes,uint8,uint256,uint256,"
                               "uint256,address,address,uint256)(bytes32)", args, 10, &r, &e), 0);
     assert_int_equal(kms_result_b32(&r, 0, want, &e), 0);
@@ -573,8 +491,8 @@ static void test_hash_matches_safe(void **state)
     assert_int_equal(kms_safe_tx_hash(&tx, 31337, safe, got, &e), 0);
     assert_memory_equal(got, want, 32);
 
-    assert_int_equal(kms_view(rpc, safe, NULL, "latest", "domainSeparator()(bytes32)", NULL, 0,
-                              &r, &e), 0);
+    assert_int_equal(kms_view(fx.rpc, safe, NULL, "latest", "domainSeparator()(bytes32)", NULL,
+                              0, &r, &e), 0);
     assert_int_equal(kms_result_b32(&r, 0, want, &e), 0);
     kms_result_clear(&r);
     kms_safe_domain_separator(31337, safe, got);
@@ -582,7 +500,7 @@ static void test_hash_matches_safe(void **state)
 
     const uint8_t *enc;
     size_t n;
-    assert_int_equal(kms_view(rpc, safe, NULL, "latest",
+    assert_int_equal(kms_view(fx.rpc, safe, NULL, "latest",
                               "encodeTransactionData(address,uint256,bytes,uint8,uint256,uint256,"
                               "uint256,address,address,uint256)(bytes)", args, 10, &r, &e), 0);
     assert_int_equal(kms_result_bytes(&r, 0, &enc, &n, &e), 0);
@@ -609,8 +527,8 @@ static void test_exec_two_signatures(void **state)
     static const int one[1] = {0};
     sign_tx(&tx, safe, one, 1, &sigs);
     assert_int_equal(kms_safe_exec_data(&tx, sigs.data, sigs.len, &data, &e), 0);
-    eth_call_req sim = {.from = DEV0, .to = safe, .data = data.data, .data_len = data.len};
-    assert_int_equal(eth_rpc_call_contract(rpc, &sim, "latest", &ret, &e), -ETH_EREVERT);
+    eth_call_req sim = {.from = fx.dev0, .to = safe, .data = data.data, .data_len = data.len};
+    assert_int_equal(eth_rpc_call_contract(fx.rpc, &sim, "latest", &ret, &e), -ETH_EREVERT);
     kms_revert why;
     assert_int_equal(kms_revert_explain(e.data, e.data_len, &why, &e), 0);
     assert_string_equal(why.name, "GS020");
@@ -620,11 +538,11 @@ static void test_exec_two_signatures(void **state)
     sign_tx(&tx, safe, two, 2, &sigs);
     assert_int_equal(kms_safe_exec_data(&tx, sigs.data, sigs.len, &data, &e), 0);
     eth_receipt r;
-    send_tx(DEV0, safe, data.data, data.len, NULL, &r);
+    send_tx(fx.dev0, safe, data.data, data.len, NULL, &r);
     u256 got = balance(dest);
     assert_int_equal(u256_cmp(&got, &tx.value), 0);
     kms_safe_info info;
-    assert_int_equal(kms_safe_read(rpc, safe, "latest", &info, &e), 0);
+    assert_int_equal(kms_safe_read(fx.rpc, safe, "latest", &info, &e), 0);
     assert_true(u256_cmp(&info.nonce, &(u256){{1, 0, 0, 0}}) == 0);
     kms_safe_tx_clear(&tx);
     eth_buf_clear(&sigs);
@@ -641,7 +559,7 @@ static void test_approved_and_eth_sign(void **state)
     uint8_t safe[20], h[32];
     new_safe(5, safe);
     kms_safe_tx tx = {0};
-    memcpy(tx.to, OWNERS[0], 20); /* a plain call with no value and no data */
+    memcpy(tx.to, fx.owners[0], 20); /* a plain call with no value and no data */
     eth_error e = {0};
     eth_buf data = {0}, sigs = {0};
     eth_receipt r;
@@ -649,34 +567,35 @@ static void test_approved_and_eth_sign(void **state)
 
     assert_int_equal(kms_safe_tx_hash(&tx, 31337, safe, h, &e), 0);
     assert_int_equal(kms_safe_approve_hash_data(h, &data, &e), 0);
-    send_tx(OWNERS[2], safe, data.data, data.len, NULL, &r);
-    kms_safe_sig_approved(OWNERS[2], &s[0]);
-    assert_int_equal(kms_safe_sign(owner_key[0], h, &s[1], &e), 0);
+    send_tx(fx.owners[2], safe, data.data, data.len, NULL, &r);
+    kms_safe_sig_approved(fx.owners[2], &s[0]);
+    assert_int_equal(kms_safe_sign(fx.owner_key[0], h, &s[1], &e), 0);
     assert_int_equal(kms_safe_sigs_pack(s, 2, &sigs, &e), 0);
     data.len = 0;
     assert_int_equal(kms_safe_exec_data(&tx, sigs.data, sigs.len, &data, &e), 0);
-    send_tx(DEV0, safe, data.data, data.len, NULL, &r);
+    send_tx(fx.dev0, safe, data.data, data.len, NULL, &r);
 
     tx.nonce = u256_from_u64(1);
     assert_int_equal(kms_safe_tx_hash(&tx, 31337, safe, h, &e), 0);
     char who[43], hex[67];
-    json_t *params = json_pack("[ss]", kms_text_addr(OWNERS[1], who), kms_text_b32(h, hex));
+    json_t *params = json_pack("[ss]", kms_text_addr(fx.owners[1], who),
+                               kms_text_b32(h, hex));
     json_t *res = NULL;
     uint8_t rsv[65];
-    assert_int_equal(eth_rpc_call(rpc, "eth_sign", params, &res, &e), 0);
+    assert_int_equal(eth_rpc_call(fx.rpc, "eth_sign", params, &res, &e), 0);
     assert_int_equal(eth_hex_decode_fixed(json_string_value(res), rsv, 65, &e), 0);
     json_decref(params);
     json_decref(res);
     assert_int_equal(kms_safe_sig_from_rsv(h, rsv, true, &s[0], &e), 0);
-    assert_memory_equal(s[0].owner, OWNERS[1], 20);
-    kms_safe_sig_approved(OWNERS[0], &s[1]);
+    assert_memory_equal(s[0].owner, fx.owners[1], 20);
+    kms_safe_sig_approved(fx.owners[0], &s[1]);
     sigs.len = data.len = 0;
     assert_int_equal(kms_safe_sigs_pack(s, 2, &sigs, &e), 0);
     assert_int_equal(kms_safe_exec_data(&tx, sigs.data, sigs.len, &data, &e), 0);
-    send_tx(OWNERS[0], safe, data.data, data.len, NULL, &r);
+    send_tx(fx.owners[0], safe, data.data, data.len, NULL, &r);
 
     kms_safe_info info;
-    assert_int_equal(kms_safe_read(rpc, safe, "latest", &info, &e), 0);
+    assert_int_equal(kms_safe_read(fx.rpc, safe, "latest", &info, &e), 0);
     assert_true(u256_cmp(&info.nonce, &(u256){{2, 0, 0, 0}}) == 0);
     kms_safe_tx_clear(&tx);
     eth_buf_clear(&sigs);
@@ -697,17 +616,17 @@ static void test_multisend_through_safe(void **state)
     kms_tl_call c[2] = {{.target = dest, .value = u256_from_u64(100000000000000000ull)},
                         {.target = safe, .data = ct.data, .len = ct.len}};
     kms_safe_tx tx = {.operation = KMS_SAFE_DELEGATECALL};
-    memcpy(tx.to, MULTISEND, 20);
+    memcpy(tx.to, fx.multisend, 20);
     assert_int_equal(kms_multisend_data(c, 2, &tx.data, &e), 0);
     static const int two[2] = {1, 2};
     sign_tx(&tx, safe, two, 2, &sigs);
     assert_int_equal(kms_safe_exec_data(&tx, sigs.data, sigs.len, &data, &e), 0);
     eth_receipt r;
-    send_tx(DEV0, safe, data.data, data.len, NULL, &r);
+    send_tx(fx.dev0, safe, data.data, data.len, NULL, &r);
     u256 got = balance(dest);
     assert_int_equal(u256_cmp(&got, &c[0].value), 0);
     kms_safe_info info;
-    assert_int_equal(kms_safe_read(rpc, safe, "latest", &info, &e), 0);
+    assert_int_equal(kms_safe_read(fx.rpc, safe, "latest", &info, &e), 0);
     assert_int_equal(info.threshold, 3);
     assert_true(u256_cmp(&info.nonce, &(u256){{1, 0, 0, 0}}) == 0);
     kms_safe_tx_clear(&tx);
