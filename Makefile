@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 MAKEFLAGS += --no-print-directory
 
 .PHONY: all setup build build-asan test unit-test asan-test cli-test asan-cli-test diff-test asan-diff-test contracts-test bench clean
-.PHONY: devnet-test asan-devnet-test integration-test
+.PHONY: devnet-test asan-devnet-test integration-test demo
 
 all: build
 
@@ -71,6 +71,11 @@ fuzz: setup
 
 fuzz-smoke: setup
 	JOBS=$(JOBS) bash scripts/fuzz.sh smoke
+
+# The main job on a local chain, step by step: a devnet, a model C deployment, an app, one
+# governance round, the app's boot denied then allowed. Leaves nothing running.
+demo: build
+	$(BUILD)/kmsctl demo
 
 bench: build
 	bash bench/cli.sh $(BUILD)/kmsctl

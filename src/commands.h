@@ -47,4 +47,10 @@ extern const cli_group GROUP_TIMELOCK;
 /* cmd_safe.c: Safe multisig proposals, signatures and execution. */
 extern const cli_group GROUP_SAFE;
 
+/* cmd_check_boot.c: the decision dstack-kms would get for a boot. */
+extern const cli_group GROUP_CHECK_BOOT;
+
+/* cmd_demo.c: the main job on a local chain, step by step. */
+extern const cli_action CMD_DEMO;
+
 #endif

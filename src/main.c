@@ -25,6 +25,8 @@ static const cli_command COMMANDS[] = {
     {"app", &GROUP_APP, NULL},
     {"timelock", &GROUP_TIMELOCK, NULL},
     {"safe", &GROUP_SAFE, NULL},
+    {"check-boot", &GROUP_CHECK_BOOT, NULL},
+    {"demo", NULL, &CMD_DEMO},
 };
 
 int main(int argc, char **argv)

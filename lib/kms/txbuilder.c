@@ -561,11 +561,11 @@ static int encode_args(const eth_abi_sig *sig, const json_t *inputs, const json_
     eth_abi_value v = {0};
     int rc = eth_abi_value_set_items(&v, sig->inputs, sig->inputs->nfields, err);
     for (size_t i = 0; rc == 0 && i < sig->inputs->nfields; i++) {
-        const char *text;
-        char what[ETH_CLIP_BUF + 96], shown[ETH_CLIP_BUF], key[24];
+        char what[ETH_CLIP_BUF + 96], shown[ETH_CLIP_BUF], index[24];
+        const char *key = input_key(json_array_get(inputs, i), i, index), *text;
         snprintf(what, sizeof what, "field '%scontractInputsValues.%s'", where,
-                 eth_text_clipz(input_key(json_array_get(inputs, i), i, key), shown));
-        rc = input_text(values, input_key(json_array_get(inputs, i), i, key), what, &text, err);
+                 eth_text_clipz(key, shown));
+        rc = input_text(values, key, what, &text, err);
         if (rc == 0)
             rc = input_value(&v.items[i], sig->inputs->fields[i], text, what, err);
     }
