@@ -4,9 +4,20 @@
  * renders against an empty layout both ways. */
 #include "fuzz_common.h"
 
-/* The fuzz build links lib/eth only (CMakeLists.txt); layout.c uses nothing else of lib/kms,
- * so it is compiled into this target, with the fuzzer's instrumentation. */
-#include "../lib/kms/layout.c"
+#include <string.h>
+
+#include "kms/layout.h"
+
+/* A variable's first and one-past-last byte in storage (slot * 32 + offset). */
+static uint64_t start_of(const kms_layout_var *v)
+{
+    return v->slot * 32 + v->offset;
+}
+
+static uint64_t end_of(const kms_layout_var *v)
+{
+    return start_of(v) + v->bytes;
+}
 
 static void check_layout(const kms_layout *l)
 {

@@ -158,9 +158,13 @@ bool kms_devnet_proc_gone(pid_t pid)
     bool zombie;
     if (kms_devnet_proc_stat(pid, &start, &zombie) != 0)
         return true;
-    if (zombie) /* it may have exited after the first waitpid: reap it if it is our child */
-        (void)waitpid(pid, NULL, WNOHANG);
-    return zombie;
+    if (!zombie)
+        return false;
+    /* A zombie leader: for our own child, gone only once reaped (its other threads may still
+     * run: the leader of a thread group shows Z before they end); another parent's zombie is
+     * gone for us. */
+    pid_t w = waitpid(pid, NULL, WNOHANG);
+    return w == pid || (w < 0 && errno == ECHILD);
 }
 
 /* Polls until pid is gone or ms have passed. */
