@@ -211,4 +211,10 @@ expect "model A: not the owner's key" 1 "answers to the account .* not to the ke
 expect "renounce needs its flag" 2 "i-understand-this-freezes-the-policy" kms renounce-ownership \
   --manifest a.json --dev-account 0
 
+# ===== the demo: the main job end to end, nothing left running =====
+TMPDIR="$tmp" expect "kmsctl demo" 0 "allowed: the app may boot" demo
+grep -q "27 checks, 0 failed" "$tmp/out" && ok || bad "the demo's verify did not pass"
+ls -d "$tmp"/kmsctl-demo-* >/dev/null 2>&1 && bad "the demo left its folder" || ok
+pgrep -f "$tmp/kmsctl-demo-" >/dev/null && bad "the demo left a process running" || ok
+
 summary govern
