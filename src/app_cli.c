@@ -12,6 +12,7 @@
 #include "eth/json.h"
 #include "eth/rpc_eth.h"
 #include "kms/call.h"
+#include "kms/erc1967.h"
 #include "kms/event_sets.h"
 #include "policy_cli.h"
 
@@ -148,10 +149,7 @@ static int read_app(eth_rpc *rpc, const uint8_t app[20], app_state *s, eth_error
                                          "allowedComposeHashes(bytes32)(bool)"},
                                DEVICES = {"DeviceAdded(bytes32)", "DeviceRemoved(bytes32)",
                                           "allowedDeviceIds(bytes32)(bool)"};
-    static const uint8_t IMPL_SLOT[32] = {
-        0x36, 0x08, 0x94, 0xa1, 0x3b, 0xa1, 0xa3, 0x21, 0x06, 0x67, 0xc8, 0x28, 0x49, 0x2d, 0xb9, 0x8d,
-        0xca, 0x3e, 0x20, 0x76, 0xcc, 0x37, 0x35, 0xa9, 0x20, 0xa3, 0xca, 0x50, 0x5d, 0x38, 0x2b, 0xbc};
-    uint8_t slot[32], flags_slot[32] = {0}, flags[32];
+    uint8_t flags_slot[32] = {0}, flags[32];
     flags_slot[31] = 1; /* _upgradesDisabled in slot 1's lowest byte */
     uint64_t head = 0;
     kms_result r;
@@ -168,8 +166,7 @@ static int read_app(eth_rpc *rpc, const uint8_t app[20], app_state *s, eth_error
         kms_result_clear(&r);
     }
     if (rc == 0)
-        rc = eth_rpc_get_storage(rpc, app, IMPL_SLOT, "latest", slot, err);
-    memcpy(s->impl, slot + 12, 20);
+        rc = kms_erc1967_implementation(rpc, app, "latest", s->impl, err);
     if (rc == 0)
         rc = eth_rpc_get_storage(rpc, app, flags_slot, "latest", flags, err);
     s->frozen = rc == 0 && flags[31] != 0;

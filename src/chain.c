@@ -243,6 +243,29 @@ int cli_chain_signer(const eth_keysource *ks, const cli_chain *ch, eth_signer **
     return cli_key_resolve(&dev, out, err);
 }
 
+int cli_chain_default_signer(const cli_call *c, const cli_chain *ch, bool required,
+                             eth_signer **out)
+{
+    eth_keysource ks = eth_keysource_none();
+    eth_error err = {0};
+    bool given = cli_key_given(c) || (getenv("PRIVATE_KEY") && *getenv("PRIVATE_KEY"));
+    *out = NULL;
+    if (!given && !ch->is_devnet)
+        return required ? cli_usage(c, "no key given: use --keystore FILE, --account NAME or "
+                                       "--private-key-file FILE (on the devnet the default is "
+                                       "--dev-account 0)")
+                        : CLI_OK;
+    if (given) {
+        int rc = cli_key_source(c, &ks);
+        if (rc != CLI_OK)
+            return rc;
+    } else {
+        ks.dev_account = 0;
+        fprintf(stderr, "kmsctl: signing with devnet account 0 (a public test key)\n");
+    }
+    return cli_chain_signer(&ks, ch, out, &err) ? cli_fail_err(&err) : CLI_OK;
+}
+
 int cli_exit_code(int rc, const eth_error *err)
 {
     if (rc < 0)

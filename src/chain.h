@@ -92,6 +92,13 @@ void cli_chain_close(cli_chain *ch);
 int cli_chain_signer(const eth_keysource *ks, const cli_chain *ch, eth_signer **out,
                      eth_error *err) ETH_WARN_UNUSED;
 
+/* The signer of a command that sends on ch: the key flags (c must declare CLI_KEY_FLAGS) or env
+ * PRIVATE_KEY; with neither, dev account 0 on the devnet (with a note on stderr), else none
+ * (*out NULL; or, when required, a usage error naming the key flags). Resolved through
+ * cli_chain_signer. Returns CLI_OK or an exit code (the message printed). */
+int cli_chain_default_signer(const cli_call *c, const cli_chain *ch, bool required,
+                             eth_signer **out);
+
 /* The exit code for what cli_chain_open (or another function with its contract) returned:
  * 0 -> CLI_OK, a positive value (already printed) -> itself, a negative code -> err printed
  * with cli_fail_err -> CLI_FAIL. */

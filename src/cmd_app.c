@@ -27,19 +27,11 @@ static const cli_flag *const RENOUNCE_SETS[] = {CLI_APP_FLAGS, CLI_RENOUNCE_FLAG
                                                CLI_CHAIN_FLAGS, CLI_KEY_FLAGS, CLI_TX_FLAGS,
                                                NULL};
 
-#define GOV_JSON                                                                                  \
-    "{\"route\", \"caller\", \"operationId\", \"delay\"} and, by route, \"transactions\",\n"      \
-    "\"scheduleTx\" and \"readyAt\", or \"proposal\", \"safeTxHash\" and \"signatures\""
-#define ROUTED(what)                                                                              \
-    what "\n\nRouted by the app's owner, the same command for every model: the owner's key\n"     \
-    "sends it; a TimelockController gets schedule, or a Safe proposal of it; a Safe owner gets\n" \
-    "a Safe proposal file. Every call is simulated from the owner first. Several values, or\n"    \
-    "--batch FILE, make one operation."
 #define APP "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be"
 #define EX(cmd, out) "$ kmsctl app " cmd " --app " APP "\n" out
 #define DONE "done: DstackApp.addComposeHash(0x1111...) in block 42 (tx 0x...)"
 #define ROW(name, summary, args, min, max, about, example)                                        \
-    {name, summary, run_app, args, min, max, APP_SETS, GOV_JSON, ROUTED(about), example}
+    {name, summary, run_app, args, min, max, APP_SETS, CLI_GOV_JSON, CLI_ROUTED(about), example}
 #define H1 "0x1111111111111111111111111111111111111111111111111111111111111111"
 
 static const cli_action APP_ACTIONS[] = {
@@ -67,8 +59,8 @@ static const cli_action APP_ACTIONS[] = {
         "Accepts ownership as the pending owner, routed by the pending owner's kind.",
         EX("accept-ownership", DONE)),
     {"upgrade", "upgrade the app to a new implementation, checked", run_upgrade, "", 0, 0,
-     UPGRADE_SETS, GOV_JSON,
-     ROUTED("Upgrades the app's proxy to --implementation ADDR (or the DstackApp built into\n"
+     UPGRADE_SETS, CLI_GOV_JSON,
+     CLI_ROUTED("Upgrades the app's proxy to --implementation ADDR (or the DstackApp built into\n"
             "kmsctl, deployed first with --deploy), refused when it is not UUPS, is a DstackKms,\n"
             "or breaks the storage layout (the differing slots named)."),
      EX("upgrade --deploy", "storage layout: compatible\n" DONE)},
@@ -82,8 +74,8 @@ static const cli_action APP_ACTIONS[] = {
      "with the contract's getter).",
      "$ kmsctl app info --app " APP "\napp " APP "\n  owner                0x7099...\n  ..."},
     {"renounce-ownership", "leave the app without an owner, for good", run_app, "", 0, 0,
-     RENOUNCE_SETS, GOV_JSON,
-     ROUTED("Renounces ownership: nobody can change the app's policy afterwards. Needs "
+     RENOUNCE_SETS, CLI_GOV_JSON,
+     CLI_ROUTED("Renounces ownership: nobody can change the app's policy afterwards. Needs "
             "--i-understand-this-freezes-the-policy."),
      EX("renounce-ownership --i-understand-this-freezes-the-policy", DONE)},
 };

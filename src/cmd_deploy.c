@@ -168,26 +168,6 @@ static int resume_flags(const cli_call *c)
 
 /* ---- key and environment ---- */
 
-/* The deployer: the key flags, env PRIVATE_KEY, or on the devnet dev account 0. */
-static int deployer(const cli_call *c, const cli_chain *ch, eth_signer **out, eth_error *err)
-{
-    eth_keysource ks = eth_keysource_none();
-    bool given = cli_key_given(c) || (getenv("PRIVATE_KEY") && *getenv("PRIVATE_KEY"));
-    if (!given && !ch->is_devnet)
-        return cli_usage(c, "no deployer key: give --keystore FILE, --account NAME or "
-                            "--private-key-file FILE (on the devnet the default is "
-                            "--dev-account 0)");
-    if (given) {
-        int rc = cli_key_source(c, &ks);
-        if (rc != CLI_OK)
-            return rc;
-    } else {
-        ks.dev_account = 0;
-        fprintf(stderr, "kmsctl: signing with devnet account 0 (a public test key)\n");
-    }
-    return cli_chain_signer(&ks, ch, out, err);
-}
-
 /* Everything a run needs, released by env_clear. */
 typedef struct deploy_run {
     cli_chain chain;
@@ -221,9 +201,9 @@ static int open_run(const cli_call *c, deploy_run *r)
     if (rc != 0)
         return cli_exit_code(rc, &err);
     r->devnet = r->chain.is_devnet;
-    rc = deployer(c, &r->chain, &r->signer, &err);
-    if (rc != 0)
-        return cli_exit_code(rc, &err);
+    rc = cli_chain_default_signer(c, &r->chain, true, &r->signer);
+    if (rc != CLI_OK)
+        return rc;
     const char *m = cli_opt(c, "manifest");
     snprintf(r->manifest, sizeof r->manifest, "%s", m ? m : DEFAULT_MANIFEST);
     if (kms_journal_path(r->manifest, r->journal, sizeof r->journal, &err) != 0 ||

@@ -30,19 +30,10 @@ static const cli_flag *const RENOUNCE_SETS[] = {CLI_KMS_FLAGS, CLI_RENOUNCE_FLAG
                                                NULL};
 
 /* What every routed action's --json prints, and how it is routed. */
-#define GOV_JSON                                                                                  \
-    "{\"route\", \"caller\", \"operationId\", \"delay\"} and, by route, \"transactions\",\n"      \
-    "\"scheduleTx\" and \"readyAt\", or \"proposal\", \"safeTxHash\" and \"signatures\""
-#define ROUTED(what)                                                                              \
-    what "\n\nRouted by the contract's owner, the same command for every model: the owner's key\n" \
-    "sends it; a TimelockController gets schedule (from a proposer's key) or a Safe proposal\n"   \
-    "of the schedule (when a Safe proposes); a Safe owner gets a Safe proposal file that the\n"   \
-    "owners sign with `kmsctl safe sign`. Every call is simulated from the owner first. Several\n" \
-    "values, or --batch FILE, make one operation."
 #define EX(cmd, out) "$ kmsctl kms " cmd " --manifest kmsctl-deployment.json\n" out
 
 #define ROW(name, summary, args, min, max, about, example)                                        \
-    {name, summary, run_kms, args, min, max, KMS_SETS, GOV_JSON, ROUTED(about), example}
+    {name, summary, run_kms, args, min, max, KMS_SETS, CLI_GOV_JSON, CLI_ROUTED(about), example}
 
 #define H1 "0x1111111111111111111111111111111111111111111111111111111111111111"
 #define SCHEDULED                                                                                 \
@@ -97,16 +88,16 @@ static const cli_action KMS_ACTIONS[] = {
      "$ kmsctl kms deploy-app --owner 0x7099... --compose-hash 0x11...11 --dev-account 1\n"
      "deployed and registered the app 0xa16E... (owner 0x7099...) in block 30"},
     {"upgrade", "upgrade DstackKms to a new implementation, checked", run_upgrade, "", 0, 0,
-     UPGRADE_SETS, GOV_JSON,
-     ROUTED("Upgrades the DstackKms proxy to --implementation ADDR (or the one built into kmsctl,\n"
+     UPGRADE_SETS, CLI_GOV_JSON,
+     CLI_ROUTED("Upgrades the DstackKms proxy to --implementation ADDR (or the one built into kmsctl,\n"
             "deployed first with --deploy). Refused when the new implementation is not UUPS, is\n"
             "a DstackApp, or has a storage layout that is not an append-only extension of the\n"
             "current one (the differing slots named); code kmsctl does not know needs --layout\n"
             "FILE or --unsafe-skip-layout-check."),
      EX("upgrade --deploy", "storage layout: compatible\n" SCHEDULED)},
     {"renounce-ownership", "leave DstackKms without an owner, for good", run_kms, "", 0, 0,
-     RENOUNCE_SETS, GOV_JSON,
-     ROUTED("Renounces ownership: nobody can change the policy afterwards, ever. Needs "
+     RENOUNCE_SETS, CLI_GOV_JSON,
+     CLI_ROUTED("Renounces ownership: nobody can change the policy afterwards, ever. Needs "
             "--i-understand-this-freezes-the-policy."),
      EX("renounce-ownership --i-understand-this-freezes-the-policy", SCHEDULED)},
 };

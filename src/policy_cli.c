@@ -76,20 +76,7 @@ int cli_policy_signer(const cli_call *c, cli_policy_env *e)
 {
     if (!cli_declares(c, "keystore"))
         return CLI_OK; /* a read-only action */
-    eth_keysource ks = eth_keysource_none();
-    eth_error err = {0};
-    bool given = cli_key_given(c) || (getenv("PRIVATE_KEY") && *getenv("PRIVATE_KEY"));
-    if (!given && !e->chain.is_devnet)
-        return CLI_OK;
-    if (given) {
-        int rc = cli_key_source(c, &ks);
-        if (rc != CLI_OK)
-            return rc;
-    } else {
-        ks.dev_account = 0;
-        fprintf(stderr, "kmsctl: signing with devnet account 0 (a public test key)\n");
-    }
-    return cli_chain_signer(&ks, &e->chain, &e->signer, &err) ? cli_fail_err(&err) : CLI_OK;
+    return cli_chain_default_signer(c, &e->chain, false, &e->signer);
 }
 
 int cli_policy_open(const cli_call *c, kms_action_target t, cli_policy_env *e)

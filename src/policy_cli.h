@@ -19,6 +19,17 @@ extern const cli_flag CLI_APP_FLAGS[];
 extern const cli_flag CLI_BATCH_FLAGS[];
 extern const cli_flag CLI_RENOUNCE_FLAGS[];
 
+/* What every routed action's --json prints, and the paragraph its help ends with. */
+#define CLI_GOV_JSON                                                                              \
+    "{\"route\", \"caller\", \"operationId\", \"delay\"} and, by route, \"transactions\",\n"      \
+    "\"scheduleTx\" and \"readyAt\", or \"proposal\", \"safeTxHash\" and \"signatures\""
+#define CLI_ROUTED(what)                                                                          \
+    what "\n\nRouted by the contract's owner, the same command for every model: the owner's key\n" \
+    "sends it; a TimelockController gets schedule (from a proposer's key) or a Safe proposal\n"   \
+    "of the schedule (when a Safe proposes); a Safe owner gets a Safe proposal file that the\n"   \
+    "owners sign with `kmsctl safe sign`. Every call is simulated from the owner first. Several\n" \
+    "values, or --batch FILE, make one operation."
+
 /* Everything an action opens; release with cli_policy_close. */
 typedef struct cli_policy_env {
     cli_chain chain;

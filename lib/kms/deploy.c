@@ -6,6 +6,7 @@
 
 #include "call.h"
 #include "deploy_journal.h"
+#include "erc1967.h"
 #include "eth/address.h"
 #include "eth/hex.h"
 #include "eth/rpc_eth.h"
@@ -13,29 +14,20 @@
 #include "safe_canonical.h"
 #include "simulate.h"
 
-/* keccak256("eip1967.proxy.implementation") - 1: what proxiableUUID() returns. */
-static const uint8_t ERC1967_SLOT[32] = {
-    0x36, 0x08, 0x94, 0xa1, 0x3b, 0xa1, 0xa3, 0x21, 0x06, 0x67, 0xc8, 0x28, 0x49, 0x2d, 0xb9, 0x8d,
-    0xca, 0x3e, 0x20, 0x76, 0xcc, 0x37, 0x35, 0xa9, 0x20, 0xa3, 0xca, 0x50, 0x5d, 0x38, 0x2b, 0xbc};
-
 /* ---- checks before planning ---- */
 
 static int check_app_impl(eth_rpc *rpc, const uint8_t impl[20], eth_error *err)
 {
     char at[43];
+    bool uups = false;
+    int rc = kms_is_uups(rpc, impl, &uups, err);
+    if (rc || uups)
+        return rc;
     eth_address_checksum(impl, at);
-    kms_result r;
-    uint8_t uuid[32];
-    int rc = kms_view(rpc, impl, NULL, "latest", "proxiableUUID()(bytes32)", NULL, 0, &r, err);
-    if (rc == 0)
-        rc = kms_result_b32(&r, 0, uuid, err);
-    kms_result_clear(&r);
-    if (rc == 0 && memcmp(uuid, ERC1967_SLOT, 32) == 0)
-        return 0;
     return eth_fail(err, ETH_ESTATE, "--app-implementation %s is not a UUPS implementation "
-                                     "(proxiableUUID() %s): give a DstackApp implementation, or "
-                                     "leave the flag out to deploy one", at,
-                    rc ? "fails" : "is not the ERC-1967 slot");
+                                     "(proxiableUUID() is not the ERC-1967 slot): give a "
+                                     "DstackApp implementation, or leave the flag out to deploy "
+                                     "one", at);
 }
 
 static int check_safe(eth_rpc *rpc, const uint8_t safe[20], eth_error *err)

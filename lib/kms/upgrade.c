@@ -4,13 +4,9 @@
 #include <string.h>
 
 #include "call.h"
+#include "erc1967.h"
 #include "eth/address.h"
 #include "eth/rpc_eth.h"
-
-/* keccak256("eip1967.proxy.implementation") - 1. */
-static const uint8_t IMPL_SLOT[32] = {
-    0x36, 0x08, 0x94, 0xa1, 0x3b, 0xa1, 0xa3, 0x21, 0x06, 0x67, 0xc8, 0x28, 0x49, 0x2d, 0xb9, 0x8d,
-    0xca, 0x3e, 0x20, 0x76, 0xcc, 0x37, 0x35, 0xa9, 0x20, 0xa3, 0xca, 0x50, 0x5d, 0x38, 0x2b, 0xbc};
 
 /* The artifact impl's runtime code matches (NULL: none, or no code: *empty). */
 static int match(eth_rpc *rpc, const uint8_t impl[20], const kms_artifact **a, bool *empty,
@@ -26,18 +22,13 @@ static int match(eth_rpc *rpc, const uint8_t impl[20], const kms_artifact **a, b
 
 static int check_uups(eth_rpc *rpc, const uint8_t impl[20], const char *at, eth_error *err)
 {
-    kms_result r;
-    uint8_t uuid[32];
-    int rc = kms_view(rpc, impl, NULL, "latest", "proxiableUUID()(bytes32)", NULL, 0, &r, err);
-    if (rc == 0)
-        rc = kms_result_b32(&r, 0, uuid, err);
-    kms_result_clear(&r);
-    if (rc == 0 && memcmp(uuid, IMPL_SLOT, 32) == 0)
-        return 0;
-    return eth_fail(err, ETH_ESTATE, "%s is not a UUPS implementation (proxiableUUID() %s): "
-                                     "after this upgrade the proxy could never be upgraded "
-                                     "again; refusing", at,
-                    rc ? "fails" : "is not the ERC-1967 slot");
+    bool uups = false;
+    int rc = kms_is_uups(rpc, impl, &uups, err);
+    if (rc || uups)
+        return rc;
+    return eth_fail(err, ETH_ESTATE, "%s is not a UUPS implementation (proxiableUUID() is not "
+                                     "the ERC-1967 slot): after this upgrade the proxy could "
+                                     "never be upgraded again; refusing", at);
 }
 
 /* The new code is of the proxy's kind, not the other contract or another embedded one. */
@@ -77,15 +68,12 @@ int kms_upgrade_check(eth_rpc *rpc, const uint8_t proxy[20], const char *kind,
     memset(out, 0, sizeof *out);
     char at[43];
     eth_address_checksum(impl, at);
-    uint8_t slot[32];
     bool empty = false, cur_empty = false;
     const kms_artifact *own = kms_artifact_find(kind);
-    int rc = own ? eth_rpc_get_storage(rpc, proxy, IMPL_SLOT, "latest", slot, err)
+    int rc = own ? kms_erc1967_implementation(rpc, proxy, "latest", out->current, err)
                  : eth_fail(err, ETH_ESTATE, "kmsctl was built without %s", kind);
-    if (rc == 0) {
-        memcpy(out->current, slot + 12, 20);
+    if (rc == 0)
         rc = match(rpc, out->current, &out->current_a, &cur_empty, err);
-    }
     if (rc == 0)
         rc = match(rpc, impl, &out->next_a, &empty, err);
     if (rc == 0 && empty)

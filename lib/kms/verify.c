@@ -7,15 +7,12 @@
 
 #include "artifacts.h"
 #include "call.h"
+#include "erc1967.h"
 #include "eth/address.h"
 #include "eth/hex.h"
 #include "eth/keccak.h"
 #include "eth/rpc_eth.h"
 
-/* keccak256("eip1967.proxy.implementation") - 1. */
-static const uint8_t IMPL_SLOT[32] = {
-    0x36, 0x08, 0x94, 0xa1, 0x3b, 0xa1, 0xa3, 0x21, 0x06, 0x67, 0xc8, 0x28, 0x49, 0x2d, 0xb9, 0x8d,
-    0xca, 0x3e, 0x20, 0x76, 0xcc, 0x37, 0x35, 0xa9, 0x20, 0xa3, 0xca, 0x50, 0x5d, 0x38, 0x2b, 0xbc};
 /* OpenZeppelin 5's Initializable storage (ERC-7201 "openzeppelin.storage.Initializable"). */
 static const uint8_t INIT_SLOT[32] = {
     0xf0, 0xc5, 0x7e, 0x16, 0x84, 0x0d, 0xf0, 0x40, 0xf1, 0x50, 0x88, 0xdc, 0x2f, 0x81, 0xfe, 0x39,
@@ -138,19 +135,18 @@ static int check_initializers(vctx *v, eth_error *err)
 static int check_contracts(vctx *v, eth_error *err)
 {
     const kms_manifest *m = v->m;
-    uint8_t slot[32];
     char want[43], got[43];
     int rc = check_code(v, "DstackKms proxy code", m->kms, "ERC1967Proxy", false, err);
     if (rc == 0)
         rc = check_code(v, "DstackKms implementation code", m->kms_impl, "DstackKms", true, err);
     if (rc == 0 && m->app_impl_deployed)
         rc = check_code(v, "DstackApp implementation code", m->app_impl, "DstackApp", true, err);
+    uint8_t impl[20];
     if (rc == 0)
-        rc = read_slot(v, m->kms, IMPL_SLOT, slot, err);
+        rc = kms_erc1967_implementation(v->rpc, m->kms, v->block, impl, err);
     if (rc == 0)
         rc = add(v, "DstackKms proxy: EIP-1967 implementation slot",
-                 memcmp(slot + 12, m->kms_impl, 20) == 0, cs(m->kms_impl, want),
-                 cs(slot + 12, got), err);
+                 memcmp(impl, m->kms_impl, 20) == 0, cs(m->kms_impl, want), cs(impl, got), err);
     return rc ? rc : check_initializers(v, err);
 }
 

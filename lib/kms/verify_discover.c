@@ -4,15 +4,11 @@
 #include <string.h>
 
 #include "call.h"
+#include "erc1967.h"
 #include "eth/rpc_eth.h"
 #include "roles.h"
 #include "safe.h"
 #include "timelock.h"
-
-/* keccak256("eip1967.proxy.implementation") - 1. */
-static const uint8_t IMPL_SLOT[32] = {
-    0x36, 0x08, 0x94, 0xa1, 0x3b, 0xa1, 0xa3, 0x21, 0x06, 0x67, 0xc8, 0x28, 0x49, 0x2d, 0xb9, 0x8d,
-    0xca, 0x3e, 0x20, 0x76, 0xcc, 0x37, 0x35, 0xa9, 0x20, 0xa3, 0xca, 0x50, 0x5d, 0x38, 0x2b, 0xbc};
 
 static int view_address(eth_rpc *rpc, const uint8_t to[20], const char *sig, uint8_t out[20],
                         eth_error *err)
@@ -72,15 +68,14 @@ int kms_verify_discover(eth_rpc *rpc, const uint8_t kms[20], kms_manifest *out, 
     out->discovered = true;
     out->complete = true;
     memcpy(out->kms, kms, 20);
-    uint8_t slot[32], owner[20];
+    uint8_t owner[20];
     uint64_t head = 0;
     eth_buf code = {0};
     int rc = eth_rpc_chain_id(rpc, &out->chain_id, err);
     if (rc == 0)
         rc = eth_rpc_block_number(rpc, &head, err);
     if (rc == 0)
-        rc = eth_rpc_get_storage(rpc, kms, IMPL_SLOT, "latest", slot, err);
-    memcpy(out->kms_impl, slot + 12, 20);
+        rc = kms_erc1967_implementation(rpc, kms, "latest", out->kms_impl, err);
     if (rc == 0)
         rc = view_address(rpc, kms, "appImplementation()(address)", out->app_impl, err);
     out->app_impl_deployed = true;

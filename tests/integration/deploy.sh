@@ -220,7 +220,7 @@ killed_run() {
   if [ "$rc" != 0 ]; then
     bad "$mode $n: resume failed: $err"
   elif ! cmp -s "$tmp/ref/m.json" "$dir/m.json"; then
-    bad "$mode $n: the resumed manifest differs: $(diff "$tmp/ref/m.json" "$dir/m.json" | head -5)"
+    bad "$mode $n: the resumed manifest differs: $(diff "$tmp/ref/m.json" "$dir/m.json" | head -12 | tr '\n' '|')"
   else
     ok
   fi
