@@ -19,6 +19,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "eth/address.h"
 #include "eth/file.h"
 #include "eth/hex.h"
@@ -37,15 +39,6 @@ static uint8_t T1[20], T2[20];
 
 static const char SAFE_TX_HASH[] =
     "0x2b8f1982f3fb8e843b96d89fa12841630ecc67caf5a20ef3194e5dc32027e714";
-
-static void assert_hex(const uint8_t *p, size_t n, const char *want)
-{
-    char *got = NULL;
-    eth_error e;
-    assert_int_equal(eth_hex_encode_alloc(p, n, &got, &e), 0);
-    assert_string_equal(got, want);
-    free(got);
-}
 
 static const char *path_of(const char *name)
 {
@@ -142,12 +135,12 @@ static void test_init_hashes(void **state)
     (void)state;
     kms_proposal p;
     base(&p, 9, false);
-    assert_hex(p.domain_hash, 32,
+    test_assert_hex(p.domain_hash, 32,
                "0xfe0c2a6bde911dc91bbb4830c55642356a387000f9d41859b5a820081ecc44c8");
-    assert_hex(p.message_hash, 32,
+    test_assert_hex(p.message_hash, 32,
                "0x9dc2dc8c84ea318612dd8f33a067e18096b4ff65632bb65bbb84accb7364a889");
-    assert_hex(p.safe_tx_hash, 32, SAFE_TX_HASH);
-    assert_hex(p.tx.data.data, p.tx.data.len, "0x79ba5097");
+    test_assert_hex(p.safe_tx_hash, 32, SAFE_TX_HASH);
+    test_assert_hex(p.tx.data.data, p.tx.data.len, "0x79ba5097");
     assert_int_equal(p.nowners, 0);
     assert_int_equal(p.threshold, 0);
     assert_null(p.description);

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "eth/address.h"
 #include "eth/hex.h"
 #include "eth/keccak.h"
@@ -41,22 +43,6 @@ static void parse_addr(const char *s, uint8_t out[20])
 {
     eth_error e;
     assert_int_equal(eth_address_parse(s, out, 1, &e), 0);
-}
-
-static void assert_hex(const uint8_t *p, size_t n, const char *want)
-{
-    char *got = NULL;
-    eth_error e;
-    assert_int_equal(eth_hex_encode_alloc(p, n, &got, &e), 0);
-    assert_string_equal(got, want);
-    free(got);
-}
-
-static void assert_keccak(const uint8_t *p, size_t n, const char *want)
-{
-    uint8_t h[32];
-    eth_keccak256(p, n, h);
-    assert_hex(h, 32, want);
 }
 
 static int group_setup(void **state)
@@ -89,7 +75,7 @@ static void test_setup_and_create_vectors(void **state)
     eth_buf b = {0}, c = {0};
     eth_error e = {0};
     assert_int_equal(kms_safe_setup_data(&s, &b, &e), 0);
-    assert_hex(b.data, b.len,
+    test_assert_hex(b.data, b.len,
                "0xb63e800d"
                "0000000000000000000000000000000000000000000000000000000000000100"
                "0000000000000000000000000000000000000000000000000000000000000002"
@@ -107,7 +93,7 @@ static void test_setup_and_create_vectors(void **state)
     u256 nonce = u256_from_u64(42);
     assert_int_equal(kms_safe_create_data(fx.singleton, b.data, b.len, &nonce, &c, &e), 0);
     assert_int_equal(c.len, 580);
-    assert_keccak(c.data, c.len,
+    test_assert_keccak(c.data, c.len,
                   "0xa1312170e650a0e836d2cc34913a8b2e9c74ea33130360014f813fd1cee08db4");
     eth_buf_clear(&b);
     eth_buf_clear(&c);
@@ -179,7 +165,7 @@ static void test_multisend_vector(void **state)
     kms_tl_call c[2] = {{.target = T1, .value = u256_from_u64(100000000000000000ull)},
                         {.target = T2, .data = ct.data, .len = ct.len}};
     assert_int_equal(kms_multisend_data(c, 2, &b, &e), 0);
-    assert_hex(b.data, b.len,
+    test_assert_hex(b.data, b.len,
                "0x8d80ff0a"
                "0000000000000000000000000000000000000000000000000000000000000020"
                "00000000000000000000000000000000000000000000000000000000000000ce"
@@ -231,11 +217,11 @@ static void test_tx_hash_vector(void **state)
     uint8_t h[32];
     eth_error e = {0};
     kms_safe_domain_separator(31337, T1, h);
-    assert_hex(h, 32, "0xfe0c2a6bde911dc91bbb4830c55642356a387000f9d41859b5a820081ecc44c8");
+    test_assert_hex(h, 32, "0xfe0c2a6bde911dc91bbb4830c55642356a387000f9d41859b5a820081ecc44c8");
     assert_int_equal(kms_safe_tx_struct_hash(&tx, h, &e), 0);
-    assert_hex(h, 32, "0x9dc2dc8c84ea318612dd8f33a067e18096b4ff65632bb65bbb84accb7364a889");
+    test_assert_hex(h, 32, "0x9dc2dc8c84ea318612dd8f33a067e18096b4ff65632bb65bbb84accb7364a889");
     assert_int_equal(kms_safe_tx_hash(&tx, 31337, T1, h, &e), 0);
-    assert_hex(h, 32, "0x2b8f1982f3fb8e843b96d89fa12841630ecc67caf5a20ef3194e5dc32027e714");
+    test_assert_hex(h, 32, "0x2b8f1982f3fb8e843b96d89fa12841630ecc67caf5a20ef3194e5dc32027e714");
     tx.operation = 2;
     assert_int_equal(kms_safe_tx_hash(&tx, 31337, T1, h, &e), -ETH_EINVAL);
     assert_string_equal(e.msg, "Safe transaction operation 2: it must be 0 (call) or 1 "
@@ -275,7 +261,7 @@ static void test_sigs_pack_and_exec_data(void **state)
     kms_safe_sig ap;
     kms_safe_sig_approved(fx.owners[0], &ap);
     assert_int_equal(kms_safe_sig_kind(&ap), KMS_SAFE_SIG_APPROVED);
-    assert_hex(ap.rsv, 65, "0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8"
+    test_assert_hex(ap.rsv, 65, "0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8"
                            "0000000000000000000000000000000000000000000000000000000000000000"
                            "01");
 
@@ -286,7 +272,7 @@ static void test_sigs_pack_and_exec_data(void **state)
     eth_buf x = {0};
     assert_int_equal(kms_safe_exec_data(&tx, b.data, b.len, &x, &e), 0);
     assert_int_equal(x.len, 580);
-    assert_keccak(x.data, x.len,
+    test_assert_keccak(x.data, x.len,
                   "0x0b32fe7dbb133250263b395240998cd2aa763ee14f95c90fa1c1297e57c87039");
     x.len = 0;
     assert_int_equal(kms_safe_exec_data(&tx, b.data, 100, &x, &e), -ETH_EINVAL);
@@ -296,7 +282,7 @@ static void test_sigs_pack_and_exec_data(void **state)
     assert_int_equal(x.len, 0);
     uint8_t h[32] = {[31] = 0x2a};
     assert_int_equal(kms_safe_approve_hash_data(h, &x, &e), 0);
-    assert_hex(x.data, x.len, "0xd4d9bdcd"
+    test_assert_hex(x.data, x.len, "0xd4d9bdcd"
                "000000000000000000000000000000000000000000000000000000000000002a");
 
     /* refusals */

@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "anvil.h"
 #include "fakenode.h"
 #include "eth/address.h"
@@ -38,24 +40,6 @@ static uint8_t T1[20], T2[20];
 static const uint8_t D1[] = {0x79, 0xba, 0x50, 0x97};
 static uint8_t D2[36];
 static uint8_t SALT[32], PRED[32];
-
-/* Asserts that p[0..n) is the hex text want (lower case, 0x). */
-static void assert_hex(const uint8_t *p, size_t n, const char *want)
-{
-    char *got = NULL;
-    eth_error e;
-    assert_int_equal(eth_hex_encode_alloc(p, n, &got, &e), 0);
-    assert_string_equal(got, want);
-    free(got);
-}
-
-/* Asserts that keccak256(p[0..n)) is the hex text want. */
-static void assert_keccak(const uint8_t *p, size_t n, const char *want)
-{
-    uint8_t h[32];
-    eth_keccak256(p, n, h);
-    assert_hex(h, 32, want);
-}
 
 static int group_setup(void **state)
 {
@@ -86,11 +70,11 @@ static int group_teardown(void **state)
 static void test_role_ids(void **state)
 {
     (void)state;
-    assert_hex(KMS_ROLE_PROPOSER, 32,
+    test_assert_hex(KMS_ROLE_PROPOSER, 32,
                "0xb09aa5aeb3702cfd50b6b62bc4532604938f21248a27a1d5ca736082b6819cc1");
-    assert_hex(KMS_ROLE_EXECUTOR, 32,
+    test_assert_hex(KMS_ROLE_EXECUTOR, 32,
                "0xd8aa0f3194971a2a116679f7c2090f6939c8d4e01a2a8d7e41d55e5351469e63");
-    assert_hex(KMS_ROLE_CANCELLER, 32,
+    test_assert_hex(KMS_ROLE_CANCELLER, 32,
                "0xfd643c72710c63c0180259aba6b2d05451e3591a24e58b62239378085726f783");
     static const uint8_t zero[32];
     assert_memory_equal(KMS_ROLE_DEFAULT_ADMIN, zero, 32);
@@ -124,13 +108,13 @@ static void test_op_id_vectors(void **state)
     eth_error e = {0};
     static const uint8_t zero[32];
     assert_int_equal(kms_timelock_op_id(c, 1, false, NULL, SALT, id, &e), 0);
-    assert_hex(id, 32, "0x71ed97769e877c3c347dcf31a2da499d47dcfd10b055fdb76b5c4cf4ba6476ea");
+    test_assert_hex(id, 32, "0x71ed97769e877c3c347dcf31a2da499d47dcfd10b055fdb76b5c4cf4ba6476ea");
     assert_int_equal(kms_timelock_op_id(c, 1, false, zero, SALT, id, &e), 0);
-    assert_hex(id, 32, "0x71ed97769e877c3c347dcf31a2da499d47dcfd10b055fdb76b5c4cf4ba6476ea");
+    test_assert_hex(id, 32, "0x71ed97769e877c3c347dcf31a2da499d47dcfd10b055fdb76b5c4cf4ba6476ea");
     assert_int_equal(kms_timelock_op_id(c, 1, true, NULL, SALT, id, &e), 0);
-    assert_hex(id, 32, "0x344352c508bc0704271ff663d2db6ce8f6136bd66a6ba86f37559206ac680068");
+    test_assert_hex(id, 32, "0x344352c508bc0704271ff663d2db6ce8f6136bd66a6ba86f37559206ac680068");
     assert_int_equal(kms_timelock_op_id(c, 2, true, PRED, SALT, id, &e), 0);
-    assert_hex(id, 32, "0xef5dc7b1aae05e01337cf3dd9fd4b9c6974bddf0b8fca09dbd6646d13b419b94");
+    test_assert_hex(id, 32, "0xef5dc7b1aae05e01337cf3dd9fd4b9c6974bddf0b8fca09dbd6646d13b419b94");
 }
 
 /* Calldata, appended after what out holds: `cast calldata "schedule(address,uint256,bytes,
@@ -147,7 +131,7 @@ static void test_calldata_vectors(void **state)
     assert_int_equal(eth_buf_append(&b, "\xee", 1, &e), 0);
     assert_int_equal(kms_timelock_schedule_data(c, 1, false, NULL, SALT, 172800, &b, &e), 0);
     assert_int_equal(b.data[0], 0xee);
-    assert_hex(b.data + 1, b.len - 1,
+    test_assert_hex(b.data + 1, b.len - 1,
                "0x01d5062a0000000000000000000000005fbdb2315678afecb367f032d93f642f64180aa3"
                "0000000000000000000000000000000000000000000000000000000000000000"
                "00000000000000000000000000000000000000000000000000000000000000c0"
@@ -158,7 +142,7 @@ static void test_calldata_vectors(void **state)
                "79ba509700000000000000000000000000000000000000000000000000000000");
     b.len = 0;
     assert_int_equal(kms_timelock_execute_data(c, 1, false, NULL, SALT, &b, &e), 0);
-    assert_hex(b.data, b.len,
+    test_assert_hex(b.data, b.len,
                "0x134008d30000000000000000000000005fbdb2315678afecb367f032d93f642f64180aa3"
                "0000000000000000000000000000000000000000000000000000000000000000"
                "00000000000000000000000000000000000000000000000000000000000000a0"
@@ -168,12 +152,12 @@ static void test_calldata_vectors(void **state)
                "79ba509700000000000000000000000000000000000000000000000000000000");
     b.len = 0;
     assert_int_equal(kms_timelock_cancel_data(SALT, &b, &e), 0);
-    assert_hex(b.data, b.len, "0xc4d252f5"
+    test_assert_hex(b.data, b.len, "0xc4d252f5"
                "000000000000000000000000000000000000000000000000000000000000002a");
     b.len = 0;
     assert_int_equal(kms_timelock_schedule_data(c, 2, true, PRED, SALT, 3600, &b, &e), 0);
     assert_int_equal(b.len, 4 + 20 * 32);
-    assert_keccak(b.data, b.len,
+    test_assert_keccak(b.data, b.len,
                   "0x740acc7103bf3500cbb3125edfd059118c46ff5f68647b1bd4b88d0c558b734b");
     eth_buf_clear(&b);
 }
@@ -195,7 +179,7 @@ static void test_init_code(void **state)
                                             (const uint8_t(*)[20])execs, 1, NULL, &b, &e), 0);
     assert_int_equal(b.len, a->bytecode_len + 9 * 32);
     assert_memory_equal(b.data, a->bytecode, a->bytecode_len);
-    assert_hex(b.data + a->bytecode_len, 9 * 32,
+    test_assert_hex(b.data + a->bytecode_len, 9 * 32,
                "0x0000000000000000000000000000000000000000000000000000000000015180"
                "0000000000000000000000000000000000000000000000000000000000000080"
                "00000000000000000000000000000000000000000000000000000000000000e0"

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "eth/address.h"
 #include "eth/hex.h"
 #include "eth/json.h"
@@ -33,15 +35,6 @@ static void parse_addr(const char *s, uint8_t out[20])
 {
     eth_error e;
     assert_int_equal(eth_address_parse(s, out, 1, &e), 0);
-}
-
-static void assert_hex(const uint8_t *p, size_t n, const char *want)
-{
-    char *got = NULL;
-    eth_error e;
-    assert_int_equal(eth_hex_encode_alloc(p, n, &got, &e), 0);
-    assert_string_equal(got, want);
-    free(got);
 }
 
 static json_t *parse(const char *text)
@@ -94,9 +87,9 @@ static void test_checksum_vectors_of_the_web_app(void **state)
     eth_error e = {0};
     json_t *old = safe_test_object("\"test batch file\""), *cur = safe_test_object("null");
     assert_int_equal(kms_tb_json_hash(old, h, &e), 0);
-    assert_hex(h, 32, "0x832ecdb6653751ed00b79dede73864163e46e71815b72e11e506d6399bedffc9");
+    test_assert_hex(h, 32, "0x832ecdb6653751ed00b79dede73864163e46e71815b72e11e506d6399bedffc9");
     assert_int_equal(kms_tb_json_hash(cur, h, &e), 0);
-    assert_hex(h, 32, "0x4ecbfd364aa6759983915644e73f8bd411e85a2dc306f252a387c2728c4db64c");
+    test_assert_hex(h, 32, "0x4ecbfd364aa6759983915644e73f8bd411e85a2dc306f252a387c2728c4db64c");
 
     kms_tb_batch b;
     bool ok = true;
@@ -116,7 +109,7 @@ static void test_checksum_vectors_of_the_web_app(void **state)
     calldata("testBool(bool)", &no, 1, &want);
     assert_int_equal(b.txs[1].data.len, want.len);
     assert_memory_equal(b.txs[1].data.data, want.data, want.len);
-    assert_hex(b.txs[2].data.data, b.txs[2].data.len,
+    test_assert_hex(b.txs[2].data.data, b.txs[2].data.len,
                "0x42f4579000000000000000000000000049d4450977e2c95362c13d3a31a09311e0ea26a6");
     assert_true(u256_cmp(&b.txs[2].value, &(u256){{2000000000000000000ull, 0, 0, 0}}) == 0);
     kms_tb_batch_clear(&b);
@@ -170,9 +163,9 @@ static void test_files_the_web_app_exported(void **state)
     eth_error e = {0};
     json_t *approve = parse(APPROVE_FILE), *schedule = parse(SCHEDULE_FILE);
     assert_int_equal(kms_tb_checksum(schedule, h, &e), 0);
-    assert_hex(h, 32, "0x37b66d67757452f835ebc6540e283e27544d1414409577963593e7e535ce3ad9");
+    test_assert_hex(h, 32, "0x37b66d67757452f835ebc6540e283e27544d1414409577963593e7e535ce3ad9");
     assert_int_equal(kms_tb_checksum(approve, h, &e), 0);
-    assert_hex(h, 32, "0x8b5032f716845c8b08bab3d63dbd9ba92e056f3557793cd041e59b84e16aa989");
+    test_assert_hex(h, 32, "0x8b5032f716845c8b08bab3d63dbd9ba92e056f3557793cd041e59b84e16aa989");
 
     kms_tb_batch b;
     bool ok = false;
@@ -237,7 +230,7 @@ static void test_serialization_details(void **state)
     eth_error e = {0};
     assert_non_null(j);
     assert_int_equal(kms_tb_json_hash(j, h, &e), 0);
-    assert_hex(h, 32, "0xf2a6c7184e07e3bf9e8d9fcee41292e4067025ab9fc2137930216577161d55b0");
+    test_assert_hex(h, 32, "0xf2a6c7184e07e3bf9e8d9fcee41292e4067025ab9fc2137930216577161d55b0");
     json_object_set_new(j, "b", json_real(1.5));
     assert_int_equal(kms_tb_json_hash(j, h, &e), -ETH_EUNSUP);
     assert_string_equal(e.msg, "cannot compute the Transaction Builder checksum: a number with "
@@ -422,14 +415,14 @@ static void test_contract_method_calldata(void **state)
                                              "{}"), &got, &e), 0);
     assert_int_equal(got.len, 0);
     assert_int_equal(import_data(method_file("g", "[]", "{}"), &got, &e), 0);
-    assert_hex(got.data, got.len, "0xe2179b8e"); /* `cast sig "g()"` */
+    test_assert_hex(got.data, got.len, "0xe2179b8e"); /* `cast sig "g()"` */
 
     json_t *j = method_file("g", "[]", "{}");
     json_object_set_new(json_array_get(json_object_get(j, "transactions"), 0), "data",
                         json_string("0x12345678"));
     got.len = 0;
     assert_int_equal(import_data(j, &got, &e), 0);
-    assert_hex(got.data, got.len, "0x12345678");
+    test_assert_hex(got.data, got.len, "0x12345678");
     eth_buf_clear(&got);
     eth_buf_clear(&want);
 }
