@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 MAKEFLAGS += --no-print-directory
 
 .PHONY: all setup build build-asan test unit-test asan-test cli-test asan-cli-test diff-test asan-diff-test contracts-test bench clean
-.PHONY: devnet-test asan-devnet-test integration-test demo
+.PHONY: devnet-test asan-devnet-test integration-test demo serve-test asan-serve-test bench-serve soak
 
 all: build
 
@@ -58,9 +58,18 @@ integration-test: build
 	bash tests/integration/deploy.sh $(BUILD)/kmsctl
 	bash tests/integration/govern.sh $(BUILD)/kmsctl
 
+# kmsctl serve (the boot-authorization webhook) against a devnet and plain anvils: both routes,
+# the bad-input table, a node killed and back, failover, a lying provider under quorum,
+# --confirmations, SIGTERM (about 10 s).
+serve-test: build
+	bash tests/integration/serve.sh $(BUILD)/kmsctl
+
+asan-serve-test: build-asan
+	bash tests/integration/serve.sh $(ASAN_BUILD)/kmsctl
+
 # Everything but the long fuzz and benchmark runs.
 test: unit-test asan-test cli-test asan-cli-test diff-test asan-diff-test contracts-test devnet-test \
-      asan-devnet-test integration-test fuzz-smoke
+      asan-devnet-test integration-test serve-test asan-serve-test fuzz-smoke
 	@echo "make test: all suites passed"
 
 # libFuzzer targets (fuzz/, docs/fuzzing.md): FUZZ_SECONDS per target, or a short smoke run.
@@ -79,6 +88,16 @@ demo: build
 
 bench: build
 	bash bench/cli.sh $(BUILD)/kmsctl
+
+# kmsctl serve against raw eth_call to the same anvil, with wrk (installed by setup.sh --bench).
+bench-serve: build
+	bash scripts/setup.sh --bench
+	bash bench/serve.sh $(BUILD)/kmsctl
+
+# kmsctl serve for 10 minutes at steady load, the chain restarted twice, under LeakSanitizer:
+# leaks, RSS, descriptors, fail-closed and recovery (SOAK_SECONDS, SOAK_RATE, SOAK_DOWN).
+soak: build build-asan
+	bash bench/soak.sh $(BUILD)/kmsctl $(ASAN_BUILD)/kmsctl
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

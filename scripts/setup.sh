@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything kmsctl needs on Debian 12: C libraries, build tools, and the pinned npm
 # toolchain (anvil, cast, forge, solcjs, OpenZeppelin, Safe). Idempotent: a second run that
-# finds everything present does nothing but check.
+# finds everything present does nothing but check. --bench also installs what the benchmarks
+# use and the tests do not (wrk, for bench/serve.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,9 @@ APT_PACKAGES=(
   libsodium-dev
   libclang-rt-14-dev valgrind
 )
+if [ "${1:-}" = "--bench" ]; then
+  APT_PACKAGES+=(wrk)
+fi
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

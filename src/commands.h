@@ -50,6 +50,9 @@ extern const cli_group GROUP_SAFE;
 /* cmd_check_boot.c: the decision dstack-kms would get for a boot. */
 extern const cli_group GROUP_CHECK_BOOT;
 
+/* cmd_serve.c: the boot-authorization webhook dstack-kms calls (serve.h, docs/serve.md). */
+extern const cli_action CMD_SERVE;
+
 /* cmd_demo.c: the main job on a local chain, step by step. */
 extern const cli_action CMD_DEMO;
 

@@ -26,6 +26,7 @@ static const cli_command COMMANDS[] = {
     {"timelock", &GROUP_TIMELOCK, NULL},
     {"safe", &GROUP_SAFE, NULL},
     {"check-boot", &GROUP_CHECK_BOOT, NULL},
+    {"serve", NULL, &CMD_SERVE},
     {"demo", NULL, &CMD_DEMO},
 };
 

@@ -145,8 +145,8 @@ int eth_json_only_keys(const json_t *obj, const char *where, const char *const *
 int eth_json_get_hex(const json_t *obj, const char *where, const char *name, size_t max,
                      eth_buf *out, eth_error *err)
 {
-    const char *s;
-    size_t len;
+    const char *s = NULL;
+    size_t len = 0;
     int rc = eth_json_get_string(obj, where, name, &s, &len, err);
     if (rc)
         return rc;
@@ -160,7 +160,7 @@ int eth_json_get_hex(const json_t *obj, const char *where, const char *name, siz
 int eth_json_check_kind(const json_t *doc, const char *kind, uint64_t version, const char *what,
                         eth_error *err)
 {
-    const char *k;
+    const char *k = NULL;
     uint64_t v = 0;
     int rc = eth_json_get_string(doc, "", "kind", &k, NULL, err);
     if (rc == 0 && strcmp(k, kind) != 0)

@@ -7,7 +7,6 @@
 
 #include "eth/abi_decode.h"
 #include "eth/abi_encode.h"
-#include "eth/abi_selector.h"
 #include "eth/abi_sig.h"
 #include "eth/hex.h"
 #include "eth/json.h"
@@ -125,7 +124,7 @@ int kms_boot_info_parse(const char *body, size_t n, kms_boot_info *out, eth_erro
 {
     json_t *j = NULL;
     memset(out, 0, sizeof *out);
-    int rc = eth_json_parse_object(body, n, &j, err);
+    int rc = eth_json_parse_object(n ? body : "", n, &j, err);
     if (rc == 0)
         rc = kms_boot_info_from_json(j, out, err);
     json_decref(j);
@@ -172,15 +171,15 @@ int kms_boot_calldata(const kms_boot_info *b, bool kms, eth_buf *out, eth_error 
     static const char *const SIGS[] = {
         "isAppAllowed((address,bytes32,address,bytes32,bytes32,bytes32,bytes32,string,string[]))",
         "isKmsAllowed((address,bytes32,address,bytes32,bytes32,bytes32,bytes32,string,string[]))"};
+    /* keccak256 of SIGS[i], first 4 bytes (cast sig; tests/unit/test_boot_info.c checks them) */
+    static const uint8_t SEL[2][4] = {{0x1e, 0x07, 0x91, 0x98}, {0xe0, 0x67, 0xec, 0x9d}};
     eth_abi_sig sig;
     eth_abi_value params = {0};
-    uint8_t sel[4];
+    const uint8_t *sel = SEL[kms];
     int rc = eth_abi_sig_parse(SIGS[kms], 0, &sig, err);
     if (rc)
         return rc;
-    rc = eth_abi_selector(&sig, sel, err);
-    if (rc == 0)
-        rc = eth_abi_value_set_items(&params, sig.inputs, 1, err);
+    rc = eth_abi_value_set_items(&params, sig.inputs, 1, err);
     if (rc == 0)
         rc = struct_value(b, &params.items[0], sig.inputs->fields[0], err);
     if (rc == 0)
@@ -210,9 +209,10 @@ int kms_boot_result(const uint8_t *ret, size_t n, bool *allowed, char *reason, s
     if (rc == 0) {
         *allowed = w[31] == 1;
         size_t len = v.items[1].len < cap - 1 ? v.items[1].len : cap - 1;
+        bool utf8 = eth_utf8_valid(v.items[1].data, len);
         for (size_t i = 0; i < len; i++) {
             uint8_t ch = v.items[1].data[i];
-            reason[i] = (char)(ch < 0x20 || ch == 0x7f ? '?' : ch);
+            reason[i] = (char)(ch < 0x20 || ch == 0x7f || (!utf8 && ch >= 0x80) ? '?' : ch);
         }
         reason[len] = '\0';
     }

@@ -42,7 +42,8 @@ typedef struct kms_boot_info {
 int kms_boot_info_from_json(const json_t *j, kms_boot_info *out, eth_error *err)
     ETH_WARN_UNUSED;
 
-/* The same from the text body[0..n) (one JSON object; duplicate keys and NUL bytes refused). */
+/* The same from the text body[0..n) (one JSON object; duplicate keys and NUL bytes refused).
+ * body may be NULL if n is 0 (an empty body: refused). */
 int kms_boot_info_parse(const char *body, size_t n, kms_boot_info *out, eth_error *err)
     ETH_WARN_UNUSED;
 
@@ -55,8 +56,10 @@ int kms_boot_calldata(const kms_boot_info *b, bool kms, eth_buf *out, eth_error 
     ETH_WARN_UNUSED;
 
 /* Decodes the (bool isAllowed, string reason) a policy contract returned, ret[0..n), into
- * *allowed and reason (NUL-terminated, cut at cap - 1, control characters replaced). Returns 0,
- * or -ETH_EINVAL when the data is not exactly that shape (the caller fails closed). */
+ * *allowed and reason (NUL-terminated, cut at cap - 1 bytes; control characters, and every
+ * byte above 0x7f when the kept bytes are not valid UTF-8, replaced by '?', so the text can go
+ * into JSON as it is). Returns 0, or -ETH_EINVAL when the data is not exactly that shape (the
+ * caller fails closed). The bool word must be 0 or 1. ret may be NULL if n is 0; cap >= 1. */
 int kms_boot_result(const uint8_t *ret, size_t n, bool *allowed, char *reason, size_t cap,
                     eth_error *err) ETH_WARN_UNUSED;
 

@@ -40,17 +40,18 @@ static char *read_request(const fakenode *f, int c, char *buf, size_t cap)
     return NULL;
 }
 
-/* Serves one connection until the peer closes or the handler stays silent. */
-static void serve(fakenode *f, int c)
+/* Serves one connection until the peer closes or the handler stays silent, reading into req
+ * and answering from body (1 MiB each). */
+static void serve_with(fakenode *f, int c, char *req, char *body)
 {
-    static char req[1 << 20], body[1 << 20], head[256];
+    char head[256];
     for (;;) {
-        const char *b = read_request(f, c, req, sizeof req);
+        const char *b = read_request(f, c, req, 1 << 20);
         if (!b)
             return;
         f->requests++;
         int status = 200;
-        if (!f->handler(f->ctx, b, &status, body, sizeof body)) {
+        if (!f->handler(f->ctx, b, &status, body, 1 << 20)) {
             while (!f->stop) /* silence: hold the connection until the client gives up */
                 if (poll(&(struct pollfd){c, POLLIN, 0}, 1, 100) > 0 && read(c, head, 1) <= 0)
                     return;
@@ -63,6 +64,16 @@ static void serve(fakenode *f, int c)
         if (write(c, head, (size_t)hl) < 0 || write(c, body, len) < 0)
             return;
     }
+}
+
+/* serve_with, with buffers of this call's own: several fake nodes may serve at the same time. */
+static void serve(fakenode *f, int c)
+{
+    char *req = malloc(1 << 20), *body = malloc(1 << 20);
+    if (req && body)
+        serve_with(f, c, req, body);
+    free(req);
+    free(body);
 }
 
 static void *run(void *arg)
