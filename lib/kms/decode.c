@@ -2,6 +2,8 @@
  * text of the calls and the rendering are in decode_text.c and decode_render.c. */
 #include "decode.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,14 +18,13 @@
 #include "safe_canonical.h"
 #include "timelock.h"
 
-/* What one decode call shares down the tree. Nothing of it outlives the call. */
+/* What one decode call shares down the tree. Nothing of it outlives the call but the ABIs. */
 typedef struct dctx {
     const kms_known *known;
     size_t nknown;
     kms_known implicit[2]; /* the canonical MultiSendCallOnly; the Safe of a Safe tx */
     size_t nimplicit;
-    eth_abi *abis;         /* one per embedded artifact (kms_artifact_at order), */
-    bool *loaded;          /* loaded when first needed */
+    const eth_abi *abis;   /* the embedded ABIs (embedded_abis) */
     size_t nabis;
     size_t nodes;          /* nodes made so far, the root included */
     eth_error *err;
@@ -52,18 +53,43 @@ static const nest_rule NESTS[] = {
 
 /* ---- the embedded ABIs ---- */
 
-/* Sets *out to the embedded ABI i, loading it the first time. */
-static int abi_at(dctx *c, size_t i, const eth_abi **out)
+/* The embedded ABIs, one per artifact in kms_artifact_at order: parsed by the first decode of
+ * the process and kept, read-only, until it exits (a decode of a batch or a fuzzer's millionth
+ * input parses nothing). Published once complete; a failed parse publishes nothing, so the next
+ * decode tries again. */
+static pthread_mutex_t abis_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic(const eth_abi *) abis_loaded;
+
+/* Sets *out to the embedded ABIs (kms_artifact_count() of them), parsing them the first time.
+ * Returns 0, or the parse's error (out of memory, in practice). */
+static int embedded_abis(const eth_abi **out, eth_error *err)
 {
-    if (!c->loaded[i]) {
+    *out = atomic_load_explicit(&abis_loaded, memory_order_acquire);
+    if (*out)
+        return 0;
+    pthread_mutex_lock(&abis_lock);
+    int rc = 0;
+    *out = atomic_load_explicit(&abis_loaded, memory_order_relaxed);
+    size_t n = kms_artifact_count(), i = 0;
+    eth_abi *abis = *out ? NULL : calloc(n, sizeof *abis);
+    if (!*out && !abis)
+        rc = eth_fail(err, ETH_ENOMEM, "out of memory loading the embedded ABIs");
+    for (; abis && rc == 0 && i < n; i++) {
         const kms_artifact *a = kms_artifact_at(i);
-        int rc = eth_abi_json_load(a->abi_json, strlen(a->abi_json), &c->abis[i], c->err);
+        rc = eth_abi_json_load(a->abi_json, strlen(a->abi_json), &abis[i], err);
         if (rc != 0)
-            return eth_error_prefix(c->err, "the embedded ABI of %s: ", a->name);
-        c->loaded[i] = true;
+            eth_error_prefix(err, "the embedded ABI of %s: ", a->name);
     }
-    *out = &c->abis[i];
-    return 0;
+    if (abis && rc == 0) {
+        atomic_store_explicit(&abis_loaded, abis, memory_order_release);
+        *out = abis;
+    } else if (abis) {
+        while (i-- > 0)
+            eth_abi_clear(&abis[i]);
+        free(abis);
+    }
+    pthread_mutex_unlock(&abis_lock);
+    return rc;
 }
 
 /* The index of the embedded artifact named name, or SIZE_MAX (also for NULL). */
@@ -75,22 +101,16 @@ static size_t artifact_index(const char *name)
     return SIZE_MAX;
 }
 
-/* Sets *out to the function with selector sel in the ABI of k's artifact or, for an unknown
- * target or one without an artifact, in the first embedded ABI that has it; NULL if none. */
-static int find_function(dctx *c, const kms_known *k, const uint8_t sel[4],
-                         const eth_abi_entry **out)
+/* The function with selector sel in the ABI of k's artifact or, for an unknown target or one
+ * without an artifact, in the first embedded ABI that has it; NULL if none. */
+static const eth_abi_entry *find_function(const dctx *c, const kms_known *k, const uint8_t sel[4])
 {
     size_t only = artifact_index(k ? k->artifact : NULL);
     size_t first = only == SIZE_MAX ? 0 : only, end = only == SIZE_MAX ? c->nabis : only + 1;
-    *out = NULL;
-    for (size_t i = first; !*out && i < end; i++) {
-        const eth_abi *abi = NULL;
-        int rc = abi_at(c, i, &abi);
-        if (rc != 0)
-            return rc;
-        *out = eth_abi_find_selector(abi, ETH_ABI_ENTRY_FUNCTION, sel);
-    }
-    return 0;
+    const eth_abi_entry *e = NULL;
+    for (size_t i = first; !e && i < end; i++)
+        e = eth_abi_find_selector(&c->abis[i], ETH_ABI_ENTRY_FUNCTION, sel);
+    return e;
 }
 
 /* ---- one node ---- */
@@ -277,17 +297,14 @@ static void no_function(const kms_known *k, const uint8_t *data, size_t n, kms_d
 static int decode_data(dctx *c, const kms_known *k, const uint8_t *data, size_t n, int depth,
                        kms_decoded *d)
 {
-    const eth_abi_entry *e = NULL;
-    int rc = n < 4 || n > KMS_DECODE_MAX_DATA ? 0 : find_function(c, k, data, &e);
-    if (rc != 0)
-        return rc;
+    const eth_abi_entry *e = n < 4 || n > KMS_DECODE_MAX_DATA ? NULL : find_function(c, k, data);
     if (!e) {
         no_function(k, data, n, d);
         return 0;
     }
     eth_abi_value args = {0};
     eth_error derr = {0};
-    rc = eth_abi_decode(e->inputs, data + 4, n - 4, &args, &derr);
+    int rc = eth_abi_decode(e->inputs, data + 4, n - 4, &args, &derr);
     if (rc == -ETH_ENOMEM)
         return eth_fail(c->err, ETH_ENOMEM, "out of memory decoding %s", e->signature);
     if (rc != 0) {
@@ -365,17 +382,9 @@ static int decode_root(const kms_known *known, size_t nknown, const uint8_t *saf
     dctx c = {.known = known, .nknown = nknown, .nabis = kms_artifact_count(), .nodes = 1,
               .err = err};
     set_implicit(&c, safe);
-    c.abis = calloc(c.nabis, sizeof *c.abis);
-    c.loaded = calloc(c.nabis, sizeof *c.loaded);
-    if (!c.abis || !c.loaded)
-        rc = eth_fail(err, ETH_ENOMEM, "out of memory loading the embedded ABIs");
-    else
+    rc = embedded_abis(&c.abis, err);
+    if (rc == 0)
         rc = decode_node(&c, call, op, 0, out);
-    for (size_t i = 0; c.loaded && i < c.nabis; i++)
-        if (c.loaded[i])
-            eth_abi_clear(&c.abis[i]);
-    free(c.abis);
-    free(c.loaded);
     if (rc != 0)
         kms_decoded_clear(out);
     return rc;
