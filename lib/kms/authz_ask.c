@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "artifacts.h"
+#include "erc1967.h"
 #include "eth/abi_decode.h"
 #include "eth/abi_type.h"
 #include "eth/hex.h"
@@ -15,10 +16,6 @@
 #include "eth/keccak.h"
 #include "eth/rpc_eth.h"
 #include "eth/text.h"
-
-/* bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1) */
-static const char IMPL_SLOT[] =
-    "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
 
 /* The requests of one job, in this order, each present or not. */
 enum { Q_CALL, Q_GATEWAY, Q_IMPL, Q_SLOT, Q_CODE, Q_COUNT };
@@ -72,7 +69,8 @@ static bool build(kms_authz_shared *s, job *j)
              add(j, Q_IMPL, "eth_call", call_params(s->cfg.kms, s->sel_impl, 4, tag));
     if (ok && plan->app)
         ok = add(j, Q_SLOT, "eth_getStorageAt",
-                 json_pack("[o,s,s]", eth_json_hex(plan->app, 20), IMPL_SLOT, tag)) &&
+                 json_pack("[o,o,s]", eth_json_hex(plan->app, 20),
+                           eth_json_hex(KMS_ERC1967_IMPL_SLOT, 32), tag)) &&
              add(j, Q_CODE, "eth_getCode", json_pack("[o,s]", eth_json_hex(plan->app, 20), tag));
     return ok;
 }
