@@ -1,6 +1,6 @@
 /* authz.c: the providers' shared state and the tracker that keeps it current (heads, pinned
  * blocks, the extras cached per pinned block, health and chain checks). */
-#include "authz_priv.h"
+#include "internal/authz_shared.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * and, in the same JSON-RPC batch, what the cache lacks (gatewayAppId(), appImplementation())
  * and the app's code checks (its code and ERC1967 implementation slot), over the worker's own
  * persistent connection. */
-#include "authz_priv.h"
+#include "internal/authz_shared.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* authz_decide.c: one decision: which providers to ask at which block, asking several at once
  * (one helper thread per further provider), failover in order, the quorum's tally, and the
  * fail-closed answer whenever the contract's own (bool, string) cannot be had. */
-#include "authz_priv.h"
+#include "internal/authz_shared.h"
 
 #include <stdarg.h>
 #include <stdio.h>

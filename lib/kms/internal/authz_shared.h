@@ -1,13 +1,13 @@
-/* authz_priv.h (lib/kms/authz*.c only): the shared state, one provider's round trip, and the
+/* authz_shared.h (lib/kms/authz*.c only): the shared state, one provider's round trip, and the
  * worker's helper threads, as authz.c, authz_ask.c and authz_decide.c share them. */
-#ifndef KMS_AUTHZ_PRIV_H
-#define KMS_AUTHZ_PRIV_H
+#ifndef KMS_INTERNAL_AUTHZ_SHARED_H
+#define KMS_INTERNAL_AUTHZ_SHARED_H
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "authz.h"
+#include "kms/authz.h"
 #include "eth/buf.h"
 #include "eth/rpc.h"
 
