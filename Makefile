@@ -7,6 +7,7 @@ MAKEFLAGS += --no-print-directory
 
 .PHONY: all setup build build-asan test unit-test asan-test cli-test asan-cli-test diff-test asan-diff-test contracts-test bench clean
 .PHONY: devnet-test asan-devnet-test integration-test demo serve-test asan-serve-test bench-serve soak
+.PHONY: policy-test bench-policy
 
 all: build
 
@@ -67,9 +68,16 @@ serve-test: build
 asan-serve-test: build-asan
 	bash tests/integration/serve.sh $(ASAN_BUILD)/kmsctl
 
+# On a devnet (tests/integration/policy.sh): policy show|history|diff|pending|watch after each
+# model's deployment and a governance round, a mismatch, a node that refuses wide getLogs,
+# compose-hash; through the gcc and the ASan+UBSan binaries (about 20 s).
+policy-test: build build-asan
+	bash tests/integration/policy.sh $(BUILD)/kmsctl
+	bash tests/integration/policy.sh $(ASAN_BUILD)/kmsctl
+
 # Everything but the long fuzz and benchmark runs.
 test: unit-test asan-test cli-test asan-cli-test diff-test asan-diff-test contracts-test devnet-test \
-      asan-devnet-test integration-test serve-test asan-serve-test fuzz-smoke
+      asan-devnet-test integration-test serve-test asan-serve-test policy-test fuzz-smoke
 	@echo "make test: all suites passed"
 
 # libFuzzer targets (fuzz/, docs/fuzzing.md): FUZZ_SECONDS per target, or a short smoke run.
@@ -93,6 +101,12 @@ bench: build
 bench-serve: build
 	bash scripts/setup.sh --bench
 	bash bench/serve.sh $(BUILD)/kmsctl
+
+# kmsctl policy show and history over 10000 changes in 100000 blocks, against cast scripts
+# (POLICY_CHANGES to change the size; several minutes, most of it the cast side).
+POLICY_CHANGES ?= 10000
+bench-policy: build
+	bash bench/policy.sh $(BUILD)/kmsctl $(POLICY_CHANGES)
 
 # kmsctl serve for 10 minutes at steady load, the chain restarted twice, under LeakSanitizer:
 # leaks, RSS, descriptors, fail-closed and recovery (SOAK_SECONDS, SOAK_RATE, SOAK_DOWN).

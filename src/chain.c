@@ -146,9 +146,8 @@ int cli_chain_open(const cli_call *c, cli_chain *out, eth_error *err)
     bool devnet = cli_given(c, "devnet");
     if (devnet && cli_given(c, "rpc-url"))
         return cli_usage(c, "give one chain: --devnet or --rpc-url URL, not both");
-    eth_rpc_opts opts;
     const char *url = NULL, *what = "--devnet";
-    int rc = rpc_opts(c, &opts);
+    int rc = rpc_opts(c, &out->opts);
     if (rc == CLI_OK && !devnet)
         rc = given_url(c, &url, &what);
     if (rc != CLI_OK && rc != CLI_NONE)
@@ -174,7 +173,7 @@ int cli_chain_open(const cli_call *c, cli_chain *out, eth_error *err)
                          sizeof out->url - 1);
     }
     snprintf(out->url, sizeof out->url, "%s", url);
-    rc = eth_rpc_open(url, &opts, &out->rpc, err);
+    rc = eth_rpc_open(url, &out->opts, &out->rpc, err);
     if (rc == 0) {
         snprintf(out->url_shown, sizeof out->url_shown, "%s", eth_rpc_url_shown(out->rpc));
         rc = read_chain_id(out, what, err);

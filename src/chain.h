@@ -49,6 +49,7 @@ typedef struct cli_chain {
     bool has_devnet;         /* a devnet runs (whichever URL rpc uses) */
     char url_shown[128];     /* scheme://host[:port] of the URL: safe in messages */
     char url[2048];          /* the whole URL (it may hold an API key: never print it) */
+    eth_rpc_opts opts;       /* rpc's options (--timeout): for more clients of the same node */
 } cli_chain;
 
 /* Opens the chain c's CLI_CHAIN_FLAGS name (c must declare them): --devnet (the running

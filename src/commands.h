@@ -53,6 +53,12 @@ extern const cli_group GROUP_CHECK_BOOT;
 /* cmd_serve.c: the boot-authorization webhook dstack-kms calls (serve.h, docs/serve.md). */
 extern const cli_action CMD_SERVE;
 
+/* cmd_policy.c: policy show|history|diff|pending|watch: the policy audit (lib/kms/audit_*.h). */
+extern const cli_group GROUP_POLICY;
+
+/* cmd_compose_hash.c: the compose hash of a dstack app-compose.json. */
+extern const cli_action CMD_COMPOSE_HASH;
+
 /* cmd_demo.c: the main job on a local chain, step by step. */
 extern const cli_action CMD_DEMO;
 

@@ -26,6 +26,8 @@ static const cli_command COMMANDS[] = {
     {"timelock", &GROUP_TIMELOCK, NULL},
     {"safe", &GROUP_SAFE, NULL},
     {"check-boot", &GROUP_CHECK_BOOT, NULL},
+    {"compose-hash", NULL, &CMD_COMPOSE_HASH},
+    {"policy", &GROUP_POLICY, NULL},
     {"serve", NULL, &CMD_SERVE},
     {"demo", NULL, &CMD_DEMO},
 };

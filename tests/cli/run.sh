@@ -38,7 +38,8 @@ expect "no command" 2 "Usage: kmsctl COMMAND"
 expect "--version" 0 "^kmsctl [0-9]+\.[0-9]+\.[0-9]+" --version
 run --help
 COMMANDS=(keccak sig calldata abi-encode abi-decode decode-calldata to-checksum decode-tx wallet
-  contracts devnet balance deploy verify kms app timelock safe check-boot serve demo)
+  contracts devnet balance deploy verify kms app timelock safe check-boot compose-hash policy
+  serve demo)
 for c in "${COMMANDS[@]}"; do
   grep -qE "^  $c " <<<"$out" && ok || bad "top-level help lacks $c"
 done
@@ -56,7 +57,8 @@ for c in keccak sig calldata abi-encode abi-decode decode-calldata to-checksum d
 for a in address new import list; do check_help wallet "$a"; done
 for a in list abi bytecode; do check_help contracts "$a"; done
 for a in start status stop time-travel accounts; do check_help devnet "$a"; done
-for c in balance deploy verify serve demo; do check_help "$c"; done
+for c in balance deploy verify compose-hash serve demo; do check_help "$c"; done
+for a in show history diff pending watch; do check_help policy "$a"; done
 for a in add-os-image-hash remove-os-image-hash add-kms-aggregated-mr remove-kms-aggregated-mr \
   add-kms-device remove-kms-device set-kms-info set-kms-quote set-kms-eventlog set-gateway-app-id \
   set-app-implementation register-app deploy-app upgrade transfer-ownership accept-ownership \
