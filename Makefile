@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 MAKEFLAGS += --no-print-directory
 
 .PHONY: all setup build build-asan test unit-test asan-test cli-test asan-cli-test diff-test asan-diff-test contracts-test bench clean
-.PHONY: devnet-test asan-devnet-test integration-test demo serve-test asan-serve-test bench-serve soak
+.PHONY: devnet-test asan-devnet-test integration-test demo serve-test asan-serve-test bench-serve hardening-test soak
 .PHONY: policy-test bench-policy
 
 all: build
@@ -68,6 +68,14 @@ serve-test: build
 asan-serve-test: build-asan
 	bash tests/integration/serve.sh $(ASAN_BUILD)/kmsctl
 
+# On a devnet (tests/integration): no key or password in argv, the environment, core dumps,
+# output or files (secrets.sh); deploy and governance through a proxy that injects faults,
+# each stopping with one sentence and resuming to the undisturbed manifest (faults.sh).
+# About 45 s.
+hardening-test: build
+	bash tests/integration/secrets.sh $(BUILD)/kmsctl
+	bash tests/integration/faults.sh $(BUILD)/kmsctl
+
 # On a devnet (tests/integration/policy.sh): policy show|history|diff|pending|watch after each
 # model's deployment and a governance round, a mismatch, a node that refuses wide getLogs,
 # compose-hash; through the gcc and the ASan+UBSan binaries (about 20 s).
@@ -77,7 +85,7 @@ policy-test: build build-asan
 
 # Everything but the long fuzz and benchmark runs.
 test: unit-test asan-test cli-test asan-cli-test diff-test asan-diff-test contracts-test devnet-test \
-      asan-devnet-test integration-test serve-test asan-serve-test policy-test fuzz-smoke
+      asan-devnet-test integration-test serve-test asan-serve-test hardening-test policy-test fuzz-smoke
 	@echo "make test: all suites passed"
 
 # libFuzzer targets (fuzz/, docs/fuzzing.md): FUZZ_SECONDS per target, or a short smoke run.

@@ -4,23 +4,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "eth/address.h"
 #include "eth/rpc.h"
+#include "eth/signer.h"
 #include "serve.h"
-
-/* No core file and no ptrace by other users of this uid: the process holds nothing secret
- * today, and should it ever, nothing leaks through a dump. */
-static void harden(void)
-{
-    struct rlimit none = {0, 0};
-    if (setrlimit(RLIMIT_CORE, &none) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-        cli_warn("could not turn core dumps off");
-}
 
 static void say_started(const cmd_serve_config *cfg, unsigned port)
 {
@@ -46,7 +36,7 @@ static int run_serve(cli_call *c)
     int rc = cmd_serve_config_read(c, &cfg);
     if (rc != CLI_OK)
         return rc;
-    harden();
+    eth_no_core_dumps(); /* it holds nothing secret today; should it ever, no dump leaks it */
     sigset_t stop;
     sigemptyset(&stop);
     sigaddset(&stop, SIGTERM);

@@ -8,6 +8,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "eth/signer.h"
+
 /* Signal that arrived during a prompt; a signal handler can only talk through such a flag. */
 static volatile sig_atomic_t prompt_signal;
 
@@ -108,6 +110,7 @@ int cli_password_get(const char *password_file, const char *prompt, bool confirm
                      eth_password *pw, eth_error *err)
 {
     int rc;
+    eth_no_core_dumps(); /* before the password is in memory */
     if (password_file)
         rc = eth_password_read_file(password_file, pw, err);
     else if (isatty(STDIN_FILENO))

@@ -13,7 +13,9 @@
 int eth_json_parse(const char *text, size_t n, json_t **out, eth_error *err)
 {
     *out = NULL;
-    if (memchr(text, '\0', n))
+    if (n == 0)
+        text = ""; /* an empty file's buffer may be NULL */
+    else if (memchr(text, '\0', n))
         return eth_fail(err, ETH_EINVAL, "not valid JSON: contains a NUL byte");
     json_error_t jerr;
     json_t *v = json_loadb(text, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);

@@ -12,6 +12,7 @@
 #include "file.h"
 #include "json.h"
 #include "keystore.h"
+#include "signer.h"
 #include "text.h"
 
 static const char ARGV_WARNING[] =
@@ -369,6 +370,7 @@ int eth_keysource_resolve(const eth_keysource *ks, const eth_keysource_hooks *ho
     *out = NULL;
     if (origin)
         *origin = ETH_KEY_NONE;
+    eth_no_core_dumps(); /* before a password or a key's text is in memory */
     int rc = eth_keysource_check(ks, err);
     if (rc)
         return rc;

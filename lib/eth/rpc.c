@@ -1,5 +1,7 @@
 /* rpc.c: JSON-RPC 2.0 over HTTP with libcurl: persistent connection, timeouts, retries of
- * transport failures with backoff, a reply size cap, batches, errors with revert data. */
+ * transport failures with backoff, a reply size cap, batches, errors with revert data. What is
+ * done with a reply body once it is in (internal/rpc_reply.h) needs no network, so that tests
+ * and fuzz targets can drive it with any body. */
 #include "rpc.h"
 
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include "hex.h"
 #include "json.h"
 #include "text.h"
+#include "internal/rpc_reply.h"
 
 /* Longest wait between two attempts. */
 #define BACKOFF_CAP_MS 5000
@@ -157,19 +160,47 @@ static bool transient(CURLcode cc, long http)
            cc == CURLE_PARTIAL_FILE || cc == CURLE_OPERATION_TIMEDOUT;
 }
 
-/* The error of the last attempt. */
-static int transport_error(eth_rpc *rpc, CURLcode cc, long http, eth_error *err)
+/* A transport failure in words, or NULL where libcurl's own text says more (TLS, proxies). */
+static const char *transport_words(CURLcode cc)
 {
+    switch (cc) {
+    case CURLE_COULDNT_CONNECT:
+        return "cannot reach the node: nothing accepts connections there (is it running, is the "
+               "port right?)";
+    case CURLE_COULDNT_RESOLVE_HOST:
+        return "cannot reach the node: its host name does not resolve";
+    case CURLE_PARTIAL_FILE:
+    case CURLE_RECV_ERROR:
+        return "the connection broke before the whole reply arrived";
+    case CURLE_GOT_NOTHING:
+        return "the node closed the connection without answering";
+    case CURLE_SEND_ERROR:
+        return "the connection broke while the request was sent";
+    default:
+        return NULL;
+    }
+}
+
+/* The error of the last of attempts attempts. */
+static int transport_error(eth_rpc *rpc, CURLcode cc, long http, unsigned attempts,
+                           eth_error *err)
+{
+    char tries[48] = "";
+    if (attempts > 1)
+        snprintf(tries, sizeof tries, " (%u attempts)", attempts);
     if (rpc->over_limit)
         return eth_fail(err, ETH_ERANGE, "%s: reply larger than the limit of %zu bytes",
                         rpc->shown, rpc->opts.max_reply);
     if (cc == CURLE_OPERATION_TIMEDOUT)
-        return eth_fail(err, ETH_ETIMEOUT, "%s: no answer within %ld ms", rpc->shown,
-                        rpc->opts.timeout_ms);
+        return eth_fail(err, ETH_ETIMEOUT, "%s: no answer within %ld ms%s", rpc->shown,
+                        rpc->opts.timeout_ms, tries);
+    const char *words = transport_words(cc);
+    if (words)
+        return eth_fail(err, ETH_ERPC, "%s: %s%s", rpc->shown, words, tries);
     if (cc != CURLE_OK)
-        return eth_fail(err, ETH_ERPC, "%s: cannot reach the node: %s", rpc->shown,
-                        rpc->curl_msg[0] ? rpc->curl_msg : curl_easy_strerror(cc));
-    return eth_fail(err, ETH_ERPC, "%s: the node answered HTTP %ld", rpc->shown, http);
+        return eth_fail(err, ETH_ERPC, "%s: cannot reach the node: %s%s", rpc->shown,
+                        rpc->curl_msg[0] ? rpc->curl_msg : curl_easy_strerror(cc), tries);
+    return eth_fail(err, ETH_ERPC, "%s: the node answered HTTP %ld%s", rpc->shown, http, tries);
 }
 
 /* POSTs body and leaves the reply in rpc->reply; *http gets the status. Retries transport
@@ -190,21 +221,27 @@ static int post(eth_rpc *rpc, const char *body, long *http, eth_error *err)
         if (!rpc->over_limit && cc == CURLE_OK && !transient(cc, *http))
             return 0;
         if (rpc->over_limit || !transient(cc, *http) || attempt >= rpc->opts.retries)
-            return transport_error(rpc, cc, *http, err);
+            return transport_error(rpc, cc, *http, attempt + 1, err);
         sleep_ms(wait);
         wait = wait * 2 > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : wait * 2;
     }
 }
 
+/* The error for an HTTP status other than 200 whose body holds no JSON-RPC answer. */
+static int http_error(const eth_rpc_reply *r, eth_error *err)
+{
+    return eth_fail(err, ETH_ERPC, "%s: the node answered HTTP %ld", r->shown, r->http);
+}
+
 /* Turns a JSON-RPC error object into err: a revert (code 3, or hex error data) or ETH_ERPC. */
-static int node_error(eth_rpc *rpc, const json_t *e, eth_error *err)
+static int node_error(eth_rpc_reply *r, const json_t *e, eth_error *err)
 {
     json_t *code = json_object_get(e, "code"), *msg = json_object_get(e, "message");
     json_t *data = json_object_get(e, "data");
     if (json_is_object(data)) /* some nodes nest it: {"data": {"data": "0x.."}} */
         data = json_object_get(data, "data");
     long c = json_is_integer(code) ? (long)json_integer_value(code) : 0;
-    rpc->last_code = c ? c : -1;
+    r->last_code = c ? c : -1;
     char shown[ETH_CLIP_BUF];
     const char *m = json_is_string(msg) ? json_string_value(msg) : "(no message)";
     eth_text_clipz(m, shown);
@@ -214,38 +251,125 @@ static int node_error(eth_rpc *rpc, const json_t *e, eth_error *err)
     int rc;
     if (c == 3 || (hex && eth_hex_has_prefix(json_string_value(data), json_string_length(data))))
         rc = eth_fail_revert(err, bytes.data, bytes.len, "%s: execution reverted (%s)",
-                             rpc->shown, shown);
+                             r->shown, shown);
     else
-        rc = eth_fail(err, ETH_ERPC, "%s: node error %ld: %s", rpc->shown, c, shown);
+        rc = eth_fail(err, ETH_ERPC, "%s: node error %ld: %s", r->shown, c, shown);
     eth_buf_clear(&bytes);
     return rc;
 }
 
 /* Checks one reply object against id and takes its result or error. */
-static int take_reply(eth_rpc *rpc, const json_t *r, uint64_t id, json_t **result, eth_error *err)
+static int take_reply(eth_rpc_reply *r, const json_t *o, uint64_t id, json_t **result,
+                      eth_error *err)
 {
     *result = NULL;
-    json_t *v = json_object_get(r, "jsonrpc"), *rid = json_object_get(r, "id");
-    if (!json_is_object(r) || !json_is_string(v) || strcmp(json_string_value(v), "2.0") != 0)
-        return eth_fail(err, ETH_ERPC, "%s: the reply is not a JSON-RPC 2.0 response", rpc->shown);
-    if (!json_is_integer(rid) || (uint64_t)json_integer_value(rid) != id)
-        return eth_fail(err, ETH_ERPC, "%s: the reply answers another request (id)", rpc->shown);
-    json_t *res = json_object_get(r, "result"), *e = json_object_get(r, "error");
+    json_t *v = json_object_get(o, "jsonrpc"), *rid = json_object_get(o, "id");
+    if (!json_is_object(o) || !json_is_string(v) || strcmp(json_string_value(v), "2.0") != 0)
+        return r->http != 200 ? http_error(r, err)
+                              : eth_fail(err, ETH_ERPC, "%s: the reply is not a JSON-RPC 2.0 "
+                                                        "response", r->shown);
+    json_t *res = json_object_get(o, "result"), *e = json_object_get(o, "error");
+    /* id null: the node could not read the request's id (JSON-RPC 2.0, 5); its error says why */
+    bool unread = json_is_null(rid) && json_is_object(e) && !res;
+    if (!unread && (!json_is_integer(rid) || (uint64_t)json_integer_value(rid) != id))
+        return eth_fail(err, ETH_ERPC, "%s: the reply answers another request (id)", r->shown);
     if ((res != NULL) == (e != NULL))
         return eth_fail(err, ETH_ERPC, "%s: the reply must hold exactly one of result and error",
-                        rpc->shown);
+                        r->shown);
     if (e)
-        return json_is_object(e) ? node_error(rpc, e, err)
+        return json_is_object(e) ? node_error(r, e, err)
                                  : eth_fail(err, ETH_ERPC, "%s: malformed error in the reply",
-                                            rpc->shown);
+                                            r->shown);
     *result = json_incref(res);
     return 0;
 }
 
-/* Sends the request document req and parses the reply body into *doc. */
-static int exchange(eth_rpc *rpc, json_t *req, json_t **doc, eth_error *err)
+/* Parses the body of r into *doc. */
+static int parse_body(const eth_rpc_reply *r, json_t **doc, eth_error *err)
 {
     *doc = NULL;
+    if (r->body_len == 0)
+        return r->http != 200 ? http_error(r, err)
+                              : eth_fail(err, ETH_ERPC, "%s: the reply is empty", r->shown);
+    eth_error perr;
+    if (eth_json_parse(r->body, r->body_len, doc, &perr) == 0)
+        return 0;
+    if (r->http != 200)
+        return http_error(r, err);
+    return eth_fail(err, ETH_ERPC, "%s: the reply is not JSON (%s)", r->shown, perr.msg);
+}
+
+int eth_rpc_reply_single(eth_rpc_reply *r, uint64_t id, json_t **result, eth_error *err)
+{
+    json_t *doc = NULL;
+    *result = NULL;
+    r->last_code = 0;
+    int rc = parse_body(r, &doc, err);
+    if (rc == 0)
+        rc = take_reply(r, doc, id, result, err);
+    json_decref(doc);
+    return rc;
+}
+
+/* Files each answer of the batch reply arr under its request (ids first..first+n-1); seen
+ * marks the requests answered so far (a second answer for one id is an error). */
+static void match_batch(eth_rpc_reply *r, const json_t *arr, eth_rpc_req *reqs, size_t n,
+                        uint64_t first, bool *seen)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(arr, i, o) {
+        json_t *rid = json_object_get(o, "id");
+        uint64_t id = json_is_integer(rid) ? (uint64_t)json_integer_value(rid) : 0;
+        if (id < first || id - first >= n)
+            continue;
+        eth_rpc_req *q = &reqs[id - first];
+        json_decref(q->result);
+        q->result = NULL;
+        if (seen[id - first])
+            q->rc = eth_fail(&q->err, ETH_ERPC, "%s: two answers for one request", r->shown);
+        else
+            q->rc = take_reply(r, o, id, &q->result, &q->err);
+        seen[id - first] = true;
+    }
+}
+
+/* Sets every request to "no answer", what it holds when its answer is missing. */
+static void batch_reset(const char *shown, eth_rpc_req *reqs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        reqs[i].result = NULL;
+        reqs[i].rc = eth_fail(&reqs[i].err, ETH_ERPC, "%s: no answer to this request in the batch",
+                              shown);
+    }
+}
+
+int eth_rpc_reply_batch(eth_rpc_reply *r, uint64_t first, eth_rpc_req *reqs, size_t n,
+                        eth_error *err)
+{
+    json_t *doc = NULL;
+    batch_reset(r->shown, reqs, n);
+    r->last_code = 0;
+    int rc = parse_body(r, &doc, err);
+    if (rc == 0 && json_is_object(doc) && json_object_get(doc, "error"))
+        rc = node_error(r, json_object_get(doc, "error"), err); /* the node refused the batch */
+    else if (rc == 0 && !json_is_array(doc))
+        rc = r->http != 200 ? http_error(r, err)
+                            : eth_fail(err, ETH_ERPC, "%s: the reply to a batch is not an array",
+                                       r->shown);
+    bool *seen = rc == 0 ? calloc(n ? n : 1, sizeof *seen) : NULL;
+    if (rc == 0 && !seen)
+        rc = eth_fail(err, ETH_ENOMEM, "out of memory");
+    if (rc == 0)
+        match_batch(r, doc, reqs, n, first, seen);
+    free(seen);
+    json_decref(doc);
+    return rc;
+}
+
+/* Sends the request document req; on 0, *reply describes the body left in rpc->reply. */
+static int exchange(eth_rpc *rpc, json_t *req, eth_rpc_reply *reply, eth_error *err)
+{
     char *body = json_dumps(req, JSON_COMPACT);
     if (!body)
         return eth_fail(err, ETH_ENOMEM, "out of memory building a request");
@@ -253,14 +377,9 @@ static int exchange(eth_rpc *rpc, json_t *req, json_t **doc, eth_error *err)
     rpc->last_code = 0;
     int rc = post(rpc, body, &http, err);
     free(body);
-    if (rc)
-        return rc;
-    eth_error perr;
-    if (eth_json_parse((const char *)rpc->reply.data, rpc->reply.len, doc, &perr) == 0)
-        return 0;
-    if (http != 200)
-        return eth_fail(err, ETH_ERPC, "%s: the node answered HTTP %ld", rpc->shown, http);
-    return eth_fail(err, ETH_ERPC, "%s: the reply is not JSON (%s)", rpc->shown, perr.msg);
+    *reply = (eth_rpc_reply){.shown = rpc->shown, .body = (const char *)rpc->reply.data,
+                             .body_len = rpc->reply.len, .http = http};
+    return rc;
 }
 
 static json_t *request(uint64_t id, const char *method, json_t *params)
@@ -274,68 +393,38 @@ int eth_rpc_call(eth_rpc *rpc, const char *method, json_t *params, json_t **resu
 {
     *result = NULL;
     uint64_t id = rpc->next_id++;
-    json_t *req = request(id, method, params), *doc = NULL;
+    json_t *req = request(id, method, params);
     if (!req)
         return eth_fail(err, ETH_ENOMEM, "out of memory building a request");
-    int rc = exchange(rpc, req, &doc, err);
+    eth_rpc_reply reply;
+    int rc = exchange(rpc, req, &reply, err);
     json_decref(req);
-    if (rc == 0)
-        rc = take_reply(rpc, doc, id, result, err);
-    json_decref(doc);
-    return rc;
-}
-
-/* Files each answer of the batch reply arr under its request (ids first..first+n-1); seen
- * marks the requests answered so far (a second answer for one id is an error). */
-static void match_batch(eth_rpc *rpc, const json_t *arr, eth_rpc_req *reqs, size_t n,
-                        uint64_t first, bool *seen)
-{
-    size_t i;
-    json_t *r;
-    json_array_foreach(arr, i, r) {
-        json_t *rid = json_object_get(r, "id");
-        uint64_t id = json_is_integer(rid) ? (uint64_t)json_integer_value(rid) : 0;
-        if (id < first || id - first >= n)
-            continue;
-        eth_rpc_req *q = &reqs[id - first];
-        json_decref(q->result);
-        q->result = NULL;
-        if (seen[id - first])
-            q->rc = eth_fail(&q->err, ETH_ERPC, "%s: two answers for one request", rpc->shown);
-        else
-            q->rc = take_reply(rpc, r, id, &q->result, &q->err);
-        seen[id - first] = true;
+    if (rc == 0) {
+        rc = eth_rpc_reply_single(&reply, id, result, err);
+        rpc->last_code = reply.last_code;
     }
+    return rc;
 }
 
 int eth_rpc_batch(eth_rpc *rpc, eth_rpc_req *reqs, size_t n, eth_error *err)
 {
     uint64_t first = rpc->next_id;
     rpc->next_id += n;
-    json_t *arr = json_array(), *doc = NULL;
-    for (size_t i = 0; arr && i < n; i++) {
-        reqs[i].result = NULL;
-        reqs[i].rc = eth_fail(&reqs[i].err, ETH_ERPC, "%s: no answer to this request in the batch",
-                              rpc->shown);
+    batch_reset(rpc->shown, reqs, n);
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
         if (json_array_append_new(arr, request(first + i, reqs[i].method, reqs[i].params)) != 0) {
             json_decref(arr);
             arr = NULL;
         }
-    }
     if (!arr)
         return eth_fail(err, ETH_ENOMEM, "out of memory building a batch");
-    int rc = exchange(rpc, arr, &doc, err);
+    eth_rpc_reply reply;
+    int rc = exchange(rpc, arr, &reply, err);
     json_decref(arr);
-    if (rc == 0 && json_is_object(doc) && json_object_get(doc, "error"))
-        rc = node_error(rpc, json_object_get(doc, "error"), err); /* the node refused the batch */
-    else if (rc == 0 && !json_is_array(doc))
-        rc = eth_fail(err, ETH_ERPC, "%s: the reply to a batch is not an array", rpc->shown);
-    bool *seen = rc == 0 ? calloc(n ? n : 1, sizeof *seen) : NULL;
-    if (rc == 0 && !seen)
-        rc = eth_fail(err, ETH_ENOMEM, "out of memory");
-    if (rc == 0)
-        match_batch(rpc, doc, reqs, n, first, seen);
-    free(seen);
-    json_decref(doc);
+    if (rc == 0) {
+        rc = eth_rpc_reply_batch(&reply, first, reqs, n, err);
+        rpc->last_code = reply.last_code;
+    }
     return rc;
 }

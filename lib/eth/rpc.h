@@ -57,8 +57,8 @@ long eth_rpc_last_code(const eth_rpc *rpc);
 /* Sends one call and waits for its result. params is a JSON array, borrowed (not NULL).
  * Returns 0 and *result (a new reference: json_decref it; JSON null for a null result), or
  * -ETH_EREVERT (revert data in err->data), -ETH_ERPC (transport failure after the retries, an
- * HTTP error, a JSON-RPC error, a malformed reply or a reply with another id), -ETH_ETIMEOUT, or
- * -ETH_ERANGE (reply larger than opts.max_reply). */
+ * HTTP error, a JSON-RPC error, a malformed reply or a reply with another id), -ETH_ETIMEOUT,
+ * -ETH_ERANGE (reply larger than opts.max_reply) or -ETH_ENOMEM. */
 int eth_rpc_call(eth_rpc *rpc, const char *method, json_t *params, json_t **result,
                  eth_error *err) ETH_WARN_UNUSED;
 

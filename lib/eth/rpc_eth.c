@@ -49,8 +49,7 @@ int eth_quantity_u64(const json_t *v, const char *what, uint64_t *out, eth_error
     return 0;
 }
 
-/* Reads 0x hex of exactly n bytes. */
-static int data_fixed(const json_t *v, const char *what, uint8_t *out, size_t n, eth_error *err)
+int eth_data_fixed(const json_t *v, const char *what, uint8_t *out, size_t n, eth_error *err)
 {
     if (!json_is_string(v) || json_string_length(v) != 2 + 2 * n ||
         strncmp(json_string_value(v), "0x", 2) != 0)
@@ -61,8 +60,7 @@ static int data_fixed(const json_t *v, const char *what, uint8_t *out, size_t n,
     return 0;
 }
 
-/* Appends 0x hex data of any length to out. */
-static int data_any(const json_t *v, const char *what, eth_buf *out, eth_error *err)
+int eth_data_append(const json_t *v, const char *what, eth_buf *out, eth_error *err)
 {
     if (!json_is_string(v) || strncmp(json_string_value(v), "0x", 2) != 0)
         return bad_field(what, "is not 0x hex data", err);
@@ -170,8 +168,13 @@ static int quantities(const json_t *arr, size_t n, const char *what, u256 *out, 
     return 0;
 }
 
-static int parse_fee_history(const json_t *r, size_t npct, eth_fee_history *out, eth_error *err)
+int eth_fee_history_from_json(const json_t *r, size_t npct, eth_fee_history *out,
+                              eth_error *err)
 {
+    memset(out, 0, sizeof *out);
+    if (npct > ETH_FEE_PERCENTILES_MAX)
+        return eth_fail(err, ETH_ERANGE, "eth_feeHistory: at most %d percentiles",
+                        ETH_FEE_PERCENTILES_MAX);
     const json_t *oldest = field(r, "oldestBlock", err), *base = field(r, "baseFeePerGas", err);
     if (!oldest || !base)
         return -err->code;
@@ -181,7 +184,7 @@ static int parse_fee_history(const json_t *r, size_t npct, eth_fee_history *out,
         rc = bad_field("baseFeePerGas", "has the wrong number of entries", err);
     if (rc == 0)
         rc = quantities(base, nb, "baseFeePerGas", out->base_fee, err);
-    out->nblocks = nb - 1;
+    out->nblocks = rc == 0 ? nb - 1 : 0;
     out->npercentiles = npct;
     const json_t *reward = json_object_get(r, "reward");
     out->has_reward = reward && npct > 0;
@@ -199,7 +202,6 @@ int eth_rpc_fee_history(eth_rpc *rpc, unsigned nblocks, const char *newest, cons
     if (nblocks < 1 || nblocks > ETH_FEE_HISTORY_MAX || npct > ETH_FEE_PERCENTILES_MAX)
         return eth_fail(err, ETH_ERANGE, "eth_feeHistory: 1..%d blocks and at most %d percentiles",
                         ETH_FEE_HISTORY_MAX, ETH_FEE_PERCENTILES_MAX);
-    memset(out, 0, sizeof *out);
     json_t *p = json_array();
     for (size_t i = 0; p && i < npct; i++)
         if (json_array_append_new(p, json_real(pct[i])) != 0) {
@@ -210,7 +212,7 @@ int eth_rpc_fee_history(eth_rpc *rpc, unsigned nblocks, const char *newest, cons
     int rc = call(rpc, "eth_feeHistory", p ? json_pack("[I,s,o]", (json_int_t)nblocks, newest, p) : NULL,
                   &r, err);
     if (rc == 0)
-        rc = parse_fee_history(r, npct, out, err);
+        rc = eth_fee_history_from_json(r, npct, out, err);
     json_decref(r);
     return rc;
 }
@@ -264,7 +266,7 @@ int eth_rpc_call_contract(eth_rpc *rpc, const eth_call_req *req, const char *blo
     json_t *r = NULL;
     int rc = call(rpc, "eth_call", p, &r, err);
     if (rc == 0)
-        rc = data_any(r, "eth_call result", out, err);
+        rc = eth_data_append(r, "eth_call result", out, err);
     json_decref(r);
     return rc;
 }
@@ -276,7 +278,7 @@ int eth_rpc_send_raw(eth_rpc *rpc, const uint8_t *raw, size_t n, uint8_t hash[32
     json_t *h = eth_json_hex(raw, n);
     int rc = call(rpc, "eth_sendRawTransaction", h ? json_pack("[o]", h) : NULL, &r, err);
     if (rc == 0)
-        rc = data_fixed(r, "transaction hash", hash, 32, err);
+        rc = eth_data_fixed(r, "transaction hash", hash, 32, err);
     json_decref(r);
     return rc;
 }
@@ -297,7 +299,7 @@ static int parse_topics(const json_t *arr, eth_log *lg, eth_error *err)
         return bad_field("log topics", "is not an array of at most 4", err);
     lg->ntopics = json_array_size(arr);
     for (size_t i = 0; i < lg->ntopics; i++) {
-        int rc = data_fixed(json_array_get(arr, i), "log topic", lg->topics[i], 32, err);
+        int rc = eth_data_fixed(json_array_get(arr, i), "log topic", lg->topics[i], 32, err);
         if (rc)
             return rc;
     }
@@ -312,21 +314,22 @@ static int parse_log(const json_t *o, eth_log *lg, eth_error *err)
                  *data = field(o, "data", err);
     if (!addr || !topics || !data)
         return -err->code;
-    int rc = data_fixed(addr, "log address", lg->address, 20, err);
+    int rc = eth_data_fixed(addr, "log address", lg->address, 20, err);
     if (rc == 0)
         rc = parse_topics(topics, lg, err);
     eth_buf d = {.limit = 16u << 20};
     if (rc == 0)
-        rc = data_any(data, "log data", &d, err);
+        rc = eth_data_append(data, "log data", &d, err);
     /* pending logs have null block fields; mined logs have them all */
     const json_t *bn = json_object_get(o, "blockNumber");
     if (rc == 0 && bn && !json_is_null(bn)) {
         rc = eth_quantity_u64(bn, "log blockNumber", &lg->block_number, err);
         if (rc == 0)
-            rc = data_fixed(json_object_get(o, "blockHash"), "log blockHash", lg->block_hash, 32, err);
+            rc = eth_data_fixed(json_object_get(o, "blockHash"), "log blockHash",
+                                lg->block_hash, 32, err);
         if (rc == 0)
-            rc = data_fixed(json_object_get(o, "transactionHash"), "log transactionHash",
-                            lg->tx_hash, 32, err);
+            rc = eth_data_fixed(json_object_get(o, "transactionHash"), "log transactionHash",
+                                lg->tx_hash, 32, err);
         if (rc == 0)
             rc = eth_quantity_u64(json_object_get(o, "transactionIndex"), "log transactionIndex",
                                   &lg->tx_index, err);
@@ -343,12 +346,19 @@ static int parse_log(const json_t *o, eth_log *lg, eth_error *err)
     return 0;
 }
 
-/* Appends the logs of the JSON array arr to out (at most max in all, 0: no limit). */
-static int append_logs(const json_t *arr, size_t max, eth_log_list *out, eth_error *err)
+/* Drops the logs of l from index n on. */
+static void logs_truncate(eth_log_list *l, size_t n)
+{
+    for (size_t i = n; i < l->n; i++)
+        free(l->items[i].data);
+    l->n = n;
+}
+
+int eth_logs_from_json(const json_t *arr, size_t max, eth_log_list *out, eth_error *err)
 {
     if (!json_is_array(arr))
         return bad_field("logs", "is not an array", err);
-    size_t n = json_array_size(arr);
+    size_t n = json_array_size(arr), start = out->n;
     if (max && n > max - out->n)
         return eth_fail(err, ETH_ERANGE, "more than %zu logs", max);
     if (n > out->cap - out->n) {
@@ -363,11 +373,19 @@ static int append_logs(const json_t *arr, size_t max, eth_log_list *out, eth_err
     }
     for (size_t i = 0; i < n; i++) {
         int rc = parse_log(json_array_get(arr, i), &out->items[out->n], err);
-        if (rc)
+        if (rc) {
+            logs_truncate(out, start);
             return rc;
+        }
         out->n++;
     }
     return 0;
+}
+
+/* Refuses a result that is neither null nor an object (what names it). */
+static int check_object(const json_t *r, const char *what, eth_error *err)
+{
+    return json_is_object(r) ? 0 : bad_field(what, "is neither null nor an object", err);
 }
 
 static int parse_receipt(const json_t *r, eth_receipt *out, eth_error *err)
@@ -377,30 +395,50 @@ static int parse_receipt(const json_t *r, eth_receipt *out, eth_error *err)
     const json_t *st = field(r, "status", err);
     int rc = st ? eth_quantity_u64(st, "receipt status", &status, err) : -err->code;
     if (rc == 0)
-        rc = data_fixed(json_object_get(r, "transactionHash"), "receipt transactionHash",
-                        out->tx_hash, 32, err);
+        rc = eth_data_fixed(json_object_get(r, "transactionHash"), "receipt transactionHash",
+                            out->tx_hash, 32, err);
     if (rc == 0)
         rc = eth_quantity_u64(json_object_get(r, "blockNumber"), "receipt blockNumber",
                               &out->block_number, err);
     if (rc == 0)
-        rc = data_fixed(json_object_get(r, "blockHash"), "receipt blockHash", out->block_hash, 32, err);
+        rc = eth_data_fixed(json_object_get(r, "blockHash"), "receipt blockHash", out->block_hash,
+                            32, err);
     if (rc == 0)
         rc = eth_quantity_u64(json_object_get(r, "transactionIndex"), "receipt transactionIndex",
                               &out->tx_index, err);
     if (rc == 0)
         rc = eth_quantity_u64(json_object_get(r, "gasUsed"), "receipt gasUsed", &out->gas_used, err);
     if (rc == 0)
-        rc = data_fixed(json_object_get(r, "from"), "receipt from", out->from, 20, err);
+        rc = eth_data_fixed(json_object_get(r, "from"), "receipt from", out->from, 20, err);
     const json_t *price = json_object_get(r, "effectiveGasPrice");
     if (rc == 0 && price)
         rc = eth_quantity_u256(price, "receipt effectiveGasPrice", &out->effective_gas_price, err);
     const json_t *ca = json_object_get(r, "contractAddress");
     out->has_contract_address = ca && !json_is_null(ca);
     if (rc == 0 && out->has_contract_address)
-        rc = data_fixed(ca, "receipt contractAddress", out->contract_address, 20, err);
+        rc = eth_data_fixed(ca, "receipt contractAddress", out->contract_address, 20, err);
     if (rc == 0 && status > 1)
         rc = bad_field("receipt status", "is neither 0x0 nor 0x1", err);
     out->status = status == 1;
+    return rc;
+}
+
+int eth_receipt_from_json(const json_t *r, eth_receipt *out, bool *found, eth_log_list *logs,
+                          eth_error *err)
+{
+    *found = false;
+    if (json_is_null(r))
+        return 0;
+    eth_receipt tmp;
+    int rc = check_object(r, "receipt", err);
+    if (rc == 0)
+        rc = parse_receipt(r, &tmp, err);
+    if (rc == 0 && logs)
+        rc = eth_logs_from_json(json_object_get(r, "logs"), 0, logs, err);
+    if (rc == 0) {
+        *out = tmp;
+        *found = true;
+    }
     return rc;
 }
 
@@ -410,17 +448,27 @@ int eth_rpc_get_receipt(eth_rpc *rpc, const uint8_t hash[32], eth_receipt *out, 
     *found = false;
     json_t *r = NULL, *h = eth_json_hex(hash, 32);
     int rc = call(rpc, "eth_getTransactionReceipt", h ? json_pack("[o]", h) : NULL, &r, err);
-    if (rc == 0 && !json_is_null(r)) {
-        eth_receipt tmp;
-        rc = parse_receipt(r, &tmp, err);
-        if (rc == 0 && logs)
-            rc = append_logs(json_object_get(r, "logs"), 0, logs, err);
-        if (rc == 0) {
-            *out = tmp;
-            *found = true;
-        }
-    }
+    if (rc == 0)
+        rc = eth_receipt_from_json(r, out, found, logs, err);
     json_decref(r);
+    return rc;
+}
+
+int eth_tx_status_from_json(const json_t *r, eth_tx_status *out, eth_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (json_is_null(r))
+        return 0;
+    int rc = check_object(r, "transaction", err);
+    if (rc == 0)
+        rc = eth_data_fixed(json_object_get(r, "from"), "transaction from", out->from, 20, err);
+    if (rc == 0)
+        rc = eth_quantity_u64(json_object_get(r, "nonce"), "transaction nonce", &out->nonce, err);
+    const json_t *bn = json_object_get(r, "blockNumber");
+    out->mined = bn && !json_is_null(bn);
+    if (rc == 0 && out->mined)
+        rc = eth_quantity_u64(bn, "transaction blockNumber", &out->block_number, err);
+    out->found = rc == 0;
     return rc;
 }
 
@@ -429,16 +477,8 @@ int eth_rpc_get_tx(eth_rpc *rpc, const uint8_t hash[32], eth_tx_status *out, eth
     memset(out, 0, sizeof *out);
     json_t *r = NULL, *h = eth_json_hex(hash, 32);
     int rc = call(rpc, "eth_getTransactionByHash", h ? json_pack("[o]", h) : NULL, &r, err);
-    if (rc == 0 && !json_is_null(r)) {
-        rc = data_fixed(json_object_get(r, "from"), "transaction from", out->from, 20, err);
-        if (rc == 0)
-            rc = eth_quantity_u64(json_object_get(r, "nonce"), "transaction nonce", &out->nonce, err);
-        const json_t *bn = json_object_get(r, "blockNumber");
-        out->mined = bn && !json_is_null(bn);
-        if (rc == 0 && out->mined)
-            rc = eth_quantity_u64(bn, "transaction blockNumber", &out->block_number, err);
-        out->found = rc == 0;
-    }
+    if (rc == 0)
+        rc = eth_tx_status_from_json(r, out, err);
     json_decref(r);
     return rc;
 }
@@ -449,7 +489,7 @@ int eth_rpc_get_code(eth_rpc *rpc, const uint8_t addr[20], const char *block, et
     json_t *r = NULL;
     int rc = call(rpc, "eth_getCode", json_pack("[o,s]", eth_json_hex(addr, 20), block), &r, err);
     if (rc == 0)
-        rc = data_any(r, "code", out, err);
+        rc = eth_data_append(r, "code", out, err);
     json_decref(r);
     return rc;
 }
@@ -461,8 +501,33 @@ int eth_rpc_get_storage(eth_rpc *rpc, const uint8_t addr[20], const uint8_t slot
     int rc = call(rpc, "eth_getStorageAt",
                   json_pack("[o,o,s]", eth_json_hex(addr, 20), eth_json_hex(slot, 32), block), &r, err);
     if (rc == 0)
-        rc = data_fixed(r, "storage word", out, 32, err);
+        rc = eth_data_fixed(r, "storage word", out, 32, err);
     json_decref(r);
+    return rc;
+}
+
+int eth_block_from_json(const json_t *r, eth_block *out, bool *found, eth_error *err)
+{
+    *found = false;
+    memset(out, 0, sizeof *out);
+    if (json_is_null(r))
+        return 0;
+    int rc = check_object(r, "block", err);
+    if (rc == 0)
+        rc = eth_quantity_u64(json_object_get(r, "number"), "block number", &out->number, err);
+    if (rc == 0)
+        rc = eth_data_fixed(json_object_get(r, "hash"), "block hash", out->hash, 32, err);
+    if (rc == 0)
+        rc = eth_quantity_u64(json_object_get(r, "timestamp"), "block timestamp", &out->timestamp,
+                              err);
+    if (rc == 0)
+        rc = eth_quantity_u64(json_object_get(r, "gasLimit"), "block gasLimit", &out->gas_limit,
+                              err);
+    const json_t *bf = json_object_get(r, "baseFeePerGas");
+    out->has_base_fee = bf && !json_is_null(bf);
+    if (rc == 0 && out->has_base_fee)
+        rc = eth_quantity_u256(bf, "block baseFeePerGas", &out->base_fee, err);
+    *found = rc == 0;
     return rc;
 }
 
@@ -473,22 +538,8 @@ int eth_rpc_get_block(eth_rpc *rpc, const char *block, eth_block *out, bool *fou
     memset(out, 0, sizeof *out);
     json_t *r = NULL;
     int rc = call(rpc, "eth_getBlockByNumber", json_pack("[s,b]", block, 0), &r, err);
-    if (rc == 0 && !json_is_null(r)) {
-        rc = eth_quantity_u64(json_object_get(r, "number"), "block number", &out->number, err);
-        if (rc == 0)
-            rc = data_fixed(json_object_get(r, "hash"), "block hash", out->hash, 32, err);
-        if (rc == 0)
-            rc = eth_quantity_u64(json_object_get(r, "timestamp"), "block timestamp",
-                                  &out->timestamp, err);
-        if (rc == 0)
-            rc = eth_quantity_u64(json_object_get(r, "gasLimit"), "block gasLimit",
-                                  &out->gas_limit, err);
-        const json_t *bf = json_object_get(r, "baseFeePerGas");
-        out->has_base_fee = bf && !json_is_null(bf);
-        if (rc == 0 && out->has_base_fee)
-            rc = eth_quantity_u256(bf, "block baseFeePerGas", &out->base_fee, err);
-        *found = rc == 0;
-    }
+    if (rc == 0)
+        rc = eth_block_from_json(r, out, found, err);
     json_decref(r);
     return rc;
 }
@@ -543,7 +594,7 @@ static int logs_range(eth_rpc *rpc, const eth_log_filter *f, uint64_t from, uint
         return rc;
     }
     if (rc == 0)
-        rc = append_logs(r, max, out, err);
+        rc = eth_logs_from_json(r, max, out, err);
     json_decref(r);
     return rc;
 }

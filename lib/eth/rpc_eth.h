@@ -32,6 +32,17 @@ int eth_quantity_u256(const json_t *v, const char *what, u256 *out, eth_error *e
 int eth_quantity_u64(const json_t *v, const char *what, uint64_t *out, eth_error *err)
     ETH_WARN_UNUSED;
 
+/* Reads v, 0x hex of exactly n bytes (a hash, an address, a storage word), into out[0..n).
+ * Returns 0 or -ETH_ERPC (what names the field). v may be NULL (then an error). */
+int eth_data_fixed(const json_t *v, const char *what, uint8_t *out, size_t n, eth_error *err)
+    ETH_WARN_UNUSED;
+
+/* Appends v, 0x hex data of any length (code, return data), to out. Returns 0, -ETH_ERPC (what
+ * names the field), -ETH_ERANGE (past out->limit) or -ETH_ENOMEM; out's length is unchanged
+ * on failure. v may be NULL (then an error). */
+int eth_data_append(const json_t *v, const char *what, eth_buf *out, eth_error *err)
+    ETH_WARN_UNUSED;
+
 /* eth_chainId. */
 int eth_rpc_chain_id(eth_rpc *rpc, uint64_t *out, eth_error *err) ETH_WARN_UNUSED;
 
@@ -66,6 +77,13 @@ typedef struct eth_fee_history {
     u256 reward[ETH_FEE_HISTORY_MAX][ETH_FEE_PERCENTILES_MAX];
     bool has_reward; /* false when the node left out "reward" */
 } eth_fee_history;
+
+/* Reads r, the result of an eth_feeHistory that asked for npct percentiles, into *out.
+ * Returns 0, -ETH_ERPC naming the field (1 to ETH_FEE_HISTORY_MAX + 1 base fees; when r has
+ * "reward" and npct > 0, one entry of npct quantities per block), or -ETH_ERANGE (npct over
+ * ETH_FEE_PERCENTILES_MAX); *out is meaningless on failure. r borrowed, may be NULL. */
+int eth_fee_history_from_json(const json_t *r, size_t npct, eth_fee_history *out,
+                              eth_error *err) ETH_WARN_UNUSED;
 
 /* eth_feeHistory over the nblocks (1..ETH_FEE_HISTORY_MAX) blocks up to newest (a tag), with
  * reward percentiles pct[0..npct) (npct <= ETH_FEE_PERCENTILES_MAX, ascending). A node without
@@ -137,6 +155,20 @@ typedef struct eth_receipt {
     uint8_t from[20];
 } eth_receipt;
 
+/* Appends the logs of arr (eth_getLogs' result, or a receipt's "logs") to out, so that out holds
+ * at most max (0: no limit). Pending logs (null block fields) are kept with those fields zero.
+ * Returns 0, -ETH_ERPC naming the field, -ETH_ERANGE (more than max) or -ETH_ENOMEM; on
+ * failure out holds what it held before. arr borrowed, may be NULL (then an error). */
+int eth_logs_from_json(const json_t *arr, size_t max, eth_log_list *out, eth_error *err)
+    ETH_WARN_UNUSED;
+
+/* Reads r, the result of eth_getTransactionReceipt: JSON null (pending or unknown) gives *found
+ * false and leaves *out untouched; a receipt fills *out, sets *found and, when logs is not NULL,
+ * appends the receipt's logs to it. Returns 0 or as eth_logs_from_json; on failure *found is
+ * false and *out and logs are as they were. r borrowed, not NULL. */
+int eth_receipt_from_json(const json_t *r, eth_receipt *out, bool *found, eth_log_list *logs,
+                          eth_error *err) ETH_WARN_UNUSED;
+
 /* eth_getTransactionReceipt: *found is false (and *out untouched) while the transaction is
  * pending or unknown. When logs is not NULL the receipt's logs are appended to it. */
 int eth_rpc_get_receipt(eth_rpc *rpc, const uint8_t hash[32], eth_receipt *out, bool *found,
@@ -150,6 +182,11 @@ typedef struct eth_tx_status {
     uint8_t from[20];
     uint64_t nonce;
 } eth_tx_status;
+
+/* Reads r, the result of eth_getTransactionByHash (JSON null: out->found false), into *out.
+ * Returns 0 or -ETH_ERPC naming the field (then out->found is false). r borrowed, not NULL. */
+int eth_tx_status_from_json(const json_t *r, eth_tx_status *out, eth_error *err)
+    ETH_WARN_UNUSED;
 
 /* eth_getTransactionByHash. */
 int eth_rpc_get_tx(eth_rpc *rpc, const uint8_t hash[32], eth_tx_status *out, eth_error *err)
@@ -172,6 +209,11 @@ typedef struct eth_block {
     bool has_base_fee;
     u256 base_fee;
 } eth_block;
+
+/* Reads r, the result of eth_getBlockByNumber (JSON null: *found false), into *out. Returns 0
+ * or -ETH_ERPC naming the field (then *found is false). r borrowed, not NULL. */
+int eth_block_from_json(const json_t *r, eth_block *out, bool *found, eth_error *err)
+    ETH_WARN_UNUSED;
 
 /* eth_getBlockByNumber(block, false): *found is false for a block the node does not have. */
 int eth_rpc_get_block(eth_rpc *rpc, const char *block, eth_block *out, bool *found,

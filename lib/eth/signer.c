@@ -1,7 +1,8 @@
 /* signer.c: the private-key holder. The whole eth_signer lives in one anonymous page of its own,
  * mapped for it alone so that locking it (mlock) and leaving it out of core dumps
  * (MADV_DONTDUMP) affect nothing else and nothing else shares it; free wipes the page before it
- * unlocks and unmaps it. Signing goes through key.c's internal functions. */
+ * unlocks and unmaps it. From the first signer on, the process writes no core dump at all (see
+ * eth_no_core_dumps). Signing goes through key.c's internal functions. */
 #include "signer.h"
 #include "internal/key_priv.h"
 #include "internal/signer_key.h"
@@ -9,6 +10,8 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -34,6 +37,16 @@ struct eth_signer {
     size_t map_len;      /* length of the mapping that holds this struct */
 };
 
+void eth_no_core_dumps(void)
+{
+    struct rlimit core;
+    if (getrlimit(RLIMIT_CORE, &core) == 0 && core.rlim_cur != 0) {
+        core.rlim_cur = 0;
+        (void)setrlimit(RLIMIT_CORE, &core);
+    }
+    (void)prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L);
+}
+
 /* Maps a zeroed page for a signer, excluded from core dumps and locked if the limit allows. */
 static int signer_map(eth_signer **out, eth_error *err)
 {
@@ -52,6 +65,7 @@ static int signer_map(eth_signer **out, eth_error *err)
                         "cannot keep a private key out of core dumps (madvise MADV_DONTDUMP: %s)",
                         eth_strerror(e, why, sizeof why));
     }
+    eth_no_core_dumps();
     eth_signer *s = p;
     s->map_len = len;
     s->locked = lock_pages(p, len); /* RLIMIT_MEMLOCK may forbid it: go on unlocked */

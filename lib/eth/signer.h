@@ -17,9 +17,21 @@
 
 typedef struct eth_signer eth_signer;
 
+/* Turns core dumps off for the rest of the process's life, before any secret is read: the
+ * process becomes non-dumpable (prctl PR_SET_DUMPABLE 0, which also covers a core_pattern pipe
+ * and keeps other processes of the user from ptrace and from its /proc/PID/mem and environ) and
+ * its soft RLIMIT_CORE becomes 0. MADV_DONTDUMP keeps a signer's page out of a dump, but on its
+ * way in a key passes through other memory (a password, a decrypted keystore, the hex text of a
+ * key file, the KDF's stack). Programs run later (execve) are dumpable again; the hard limit is
+ * left alone for them. Best effort: neither call fails for these arguments. Idempotent. */
+void eth_no_core_dumps(void);
+
 /* A new signer holding a fresh random key (OpenSSL RAND_bytes) into *out (free it with
- * eth_signer_free). Returns 0, -ETH_ECRYPTO (no randomness), -ETH_ENOMEM (no page for the key)
- * or -ETH_EUNSUP (the kernel cannot keep the page out of core dumps); *out is NULL on failure. */
+ * eth_signer_free). The first signer of a process also turns core dumps off for the rest of its
+ * life (non-dumpable, soft RLIMIT_CORE 0): what a key passed through on its way in must not
+ * reach a core file either. Returns 0, -ETH_ECRYPTO (no randomness), -ETH_ENOMEM (no page for
+ * the key) or -ETH_EUNSUP (the kernel cannot keep the page out of core dumps); *out is NULL on
+ * failure. */
 int eth_signer_generate(eth_signer **out, eth_error *err) ETH_WARN_UNUSED;
 
 /* A new signer from hex key text text[0..len) (64 digits, optional 0x, surrounding ASCII

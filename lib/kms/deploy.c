@@ -10,6 +10,7 @@
 #include "eth/address.h"
 #include "eth/hex.h"
 #include "eth/rpc_eth.h"
+#include "eth/text.h"
 #include "safe.h"
 #include "safe_canonical.h"
 #include "simulate.h"
@@ -114,6 +115,26 @@ static int price(eth_rpc *rpc, const kms_sender *snd, const kms_plan *p, int ph,
                     who, have, c->ntx, need, (unsigned long long)c->gas, more);
 }
 
+/* Refuses to plan or sign from a nonce that is not settled: the sender's next nonce (the node's
+ * pending count) must be the count at the latest block. Otherwise transactions of the deployer
+ * are still in flight (the plan's CREATE addresses would depend on their fate), or the node
+ * answered a wrong count, and what is signed now could wait forever behind a gap. */
+static int check_settled(eth_rpc *rpc, const kms_sender *snd, eth_error *err)
+{
+    uint64_t latest = 0, next = kms_sender_next_nonce(snd);
+    char who[43];
+    int rc = eth_rpc_get_nonce(rpc, kms_sender_address(snd), "latest", &latest, err);
+    if (rc || latest == next)
+        return rc;
+    eth_address_checksum(kms_sender_address(snd), who);
+    return eth_fail(err, ETH_ESTATE, "the node gives the deployer %s two next nonces: %llu with "
+                                     "its pending transactions, %llu at the latest block; nothing "
+                                     "is signed from an unsettled nonce: wait until the pending "
+                                     "transactions are mined (or the node agrees with itself), "
+                                     "then run the command again",
+                    who, (unsigned long long)next, (unsigned long long)latest);
+}
+
 static int open_sender(const kms_deploy_env *env, kms_sender **snd, eth_error *err)
 {
     kms_sender_opts o = env->sender;
@@ -131,6 +152,8 @@ int kms_deploy_prepare(const kms_deploy_env *env, const kms_deploy_settings *s,
     int rc = kms_deploy_settings_check(s, err);
     if (rc == 0)
         rc = open_sender(env, &snd, err);
+    if (rc == 0)
+        rc = check_settled(env->rpc, snd, err);
     if (rc == 0)
         rc = check_chain(env->rpc, s, err);
     if (rc == 0)
@@ -236,6 +259,17 @@ static int await_step(eth_rpc *rpc, kms_sender *snd, const kms_plan *p, kms_step
     return rc;
 }
 
+/* Names step s in a failure whose message does not name it already (the node's or the
+ * transport's words), so that the reader knows which transaction it was about. */
+static int name_step(int rc, const kms_step *s, eth_error *err)
+{
+    char shown[ETH_CLIP_BUF];
+    eth_text_clipz(s->what, shown);
+    if (rc == 0 || strstr(err->msg, shown))
+        return rc;
+    return eth_error_prefix(err, "%s: ", shown);
+}
+
 /* Broadcasts every signed, unmined step of phase ph in order, then awaits them in order. */
 static int send_phase(const kms_deploy_env *env, kms_sender *snd, kms_plan *p, int ph,
                       eth_error *err)
@@ -248,7 +282,7 @@ static int send_phase(const kms_deploy_env *env, kms_sender *snd, kms_plan *p, i
             continue;
         bool mined;
         n++;
-        rc = ensure_sent(env->rpc, snd, s, &mined, err);
+        rc = name_step(ensure_sent(env->rpc, snd, s, &mined, err), s, err);
         sent += rc == 0 && !mined;
     }
     if (rc == 0 && n)
@@ -257,7 +291,7 @@ static int send_phase(const kms_deploy_env *env, kms_sender *snd, kms_plan *p, i
     for (size_t i = 0; rc == 0 && i < p->nsteps; i++) {
         kms_step *s = &p->steps[i];
         if (s->phase == ph && s->state == KMS_STEP_SIGNED)
-            rc = await_step(env->rpc, snd, p, s, err);
+            rc = name_step(await_step(env->rpc, snd, p, s, err), s, err);
     }
     return rc;
 }
@@ -322,6 +356,8 @@ static int run_phase(const kms_deploy_env *env, kms_sender *snd, kms_plan *p, in
         for (size_t i = 0; i < p->nsteps; i++)
             unsigned_ |= p->steps[i].phase == ph && p->steps[i].state == KMS_STEP_PLANNED;
         if (unsigned_)
+            rc = check_settled(env->rpc, snd, err);
+        if (rc == 0 && unsigned_)
             rc = price(env->rpc, snd, p, ph, &cost, err);
         if (rc == 0 && unsigned_ && env->confirm)
             rc = env->confirm(env->confirm_ctx, p, &cost, err);

@@ -153,8 +153,8 @@ int kms_deploy_settings_from_json(const json_t *o, kms_deploy_settings *s, eth_e
     if (!json_is_object(o))
         return eth_fail(err, ETH_EINVAL, "settings must be an object");
     int rc = eth_json_get_string(o, "settings.", "model", &model, NULL, err);
-    if (rc == 0)
-        rc = kms_model_parse(model, &s->model, err);
+    if (rc == 0 && (rc = kms_model_parse(model, &s->model, err)) != 0)
+        rc = eth_error_prefix(err, "settings.model: ");
     if (rc == 0)
         rc = eth_json_get_uint(o, "settings.", "minDelay", &s->min_delay, err);
     if (rc == 0)

@@ -10,6 +10,7 @@
 #include "call.h"
 #include "eth/hex.h"
 #include "eth/keccak.h"
+#include "eth/text.h"
 #include "safe.h"
 #include "safe_canonical.h"
 #include "sender.h"
@@ -30,8 +31,10 @@ int kms_model_parse(const char *text, kms_model *out, eth_error *err)
             *out = (kms_model)m;
             return 0;
         }
-    return eth_fail(err, ETH_EINVAL, "unknown model '%.32s': expected direct (an EOA owns the "
-                                     "policy), timelock or safe-timelock", text);
+    char shown[ETH_CLIP_BUF];
+    return eth_fail(err, ETH_EINVAL, "unknown model '%s': expected direct (an EOA owns the "
+                                     "policy), timelock or safe-timelock",
+                    eth_text_clipz(text, shown));
 }
 
 static bool is_zero20(const uint8_t a[20])

@@ -271,15 +271,10 @@ static int header_from_json(const json_t *j, kms_manifest *m, eth_error *err)
     return rc;
 }
 
-
-int kms_manifest_load(const char *path, kms_manifest *out, eth_error *err)
+int kms_manifest_from_json(const json_t *j, kms_manifest *out, eth_error *err)
 {
-    char shown[ETH_CLIP_BUF];
-    json_t *j = NULL;
     memset(out, 0, sizeof *out);
-    int rc = eth_json_load(path, KMS_MANIFEST_MAX_FILE, &j, err);
-    if (rc == 0)
-        rc = header_from_json(j, out, err);
+    int rc = header_from_json(j, out, err);
     if (rc == 0)
         rc = kms_deploy_settings_from_json(json_object_get(j, "settings"), &out->settings, err);
     if (rc == 0)
@@ -288,12 +283,24 @@ int kms_manifest_load(const char *path, kms_manifest *out, eth_error *err)
         rc = contracts_from_json(j, out, err);
     if (rc == 0)
         rc = handover_from_json(j, out, err);
-    json_decref(j);
-    if (rc) {
+    if (rc)
         kms_manifest_clear(out);
-        if (strncmp(err->msg, eth_text_clipz(path, shown), strlen(shown)) != 0)
-            rc = eth_error_prefix(err, "manifest %s: ", shown);
-    }
+    return rc;
+}
+
+int kms_manifest_load(const char *path, kms_manifest *out, eth_error *err)
+{
+    char shown[ETH_CLIP_BUF];
+    json_t *j = NULL;
+    memset(out, 0, sizeof *out);
+    eth_text_clipz(path, shown);
+    int rc = eth_json_load(path, KMS_MANIFEST_MAX_FILE, &j, err);
+    if (rc == 0)
+        rc = kms_manifest_from_json(j, out, err);
+    json_decref(j);
+    /* eth_json_load's messages name the path already */
+    if (rc && strncmp(err->msg, shown, strlen(shown)) != 0)
+        rc = eth_error_prefix(err, "manifest %s: ", shown);
     return rc;
 }
 

@@ -41,8 +41,13 @@ typedef struct kms_manifest {
                                    deployer, the hand-over and the config are unknown */
 } kms_manifest;
 
-/* Reads the manifest at path. Returns 0, or the errors of eth_json_load, -ETH_EINVAL naming a
- * field, -ETH_EUNSUP for another version; messages start with "manifest PATH: ". */
+/* Reads a manifest from its JSON j (borrowed; any JSON value) into *out (release with
+ * kms_manifest_clear). Returns 0, or -ETH_EINVAL naming a field, -ETH_ERANGE for a value over
+ * a cap, -ETH_EUNSUP for another version, -ETH_ENOMEM; *out is empty on failure. */
+int kms_manifest_from_json(const json_t *j, kms_manifest *out, eth_error *err) ETH_WARN_UNUSED;
+
+/* Reads the manifest at path (kms_manifest_from_json of the file). Returns 0, or the errors of
+ * eth_json_load and kms_manifest_from_json; messages start with "manifest PATH: ". */
 int kms_manifest_load(const char *path, kms_manifest *out, eth_error *err) ETH_WARN_UNUSED;
 
 /* Frees what m owns (not m itself). NULL is fine. */

@@ -100,7 +100,8 @@ int kms_policy_config_parse(const char *text, size_t n, kms_policy_config *out, 
 {
     json_t *root = NULL;
     memset(out, 0, sizeof *out);
-    int rc = eth_json_parse_object(text, n, &root, err);
+    /* eth_json_parse hands text to memchr, which must not get NULL even for 0 bytes */
+    int rc = eth_json_parse_object(text ? text : "", n, &root, err);
     if (rc == 0)
         rc = kms_policy_config_from_json(root, out, err);
     json_decref(root);
@@ -140,7 +141,6 @@ bool kms_policy_config_empty(const kms_policy_config *c)
            c->kms_devices.n == 0;
 }
 
-/* The bytes as a new JSON "0x.." string, or NULL. */
 json_t *kms_policy_config_json(const kms_policy_config *c)
 {
     json_t *o = json_object();

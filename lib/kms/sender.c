@@ -330,9 +330,14 @@ int kms_sender_broadcast(kms_sender *s, const uint8_t *raw, size_t n, const uint
                                        "raw bytes are not that transaction",
                         eth_rpc_url_shown(s->rpc), want_s, got_s);
     }
-    if (rc != -ETH_ERPC || eth_rpc_last_code(s->rpc) == 0)
-        return rc; /* sent, or no answer from the node (transport) */
-    return refused(s, raw, n, hash, err);
+    if (rc == -ETH_ERPC && eth_rpc_last_code(s->rpc) != 0)
+        return refused(s, raw, n, hash, err);
+    if (rc) { /* no answer from the node, or none it could have meant (transport, garbage) */
+        char h[67];
+        eth_hex_encode(hash, 32, h);
+        return eth_error_prefix(err, "broadcasting %s: ", h);
+    }
+    return 0;
 }
 
 /* The receipt of hash into *r and its confirmations into *have (0: not mined). */
@@ -463,6 +468,35 @@ static int timed_out(const char *label, uint64_t have, uint64_t need, long ms, e
                                        "look it up by its hash", label, ms);
 }
 
+/* How often (in unmined polls, the first one included) kms_sender_wait looks for a nonce gap. */
+#define GAP_CHECK_EVERY 10
+
+/* Fails when the pending transaction hash can never be mined: its nonce is past the sender's
+ * next nonce as the node counts it (its pending transactions included), so it waits behind
+ * nonces nobody sent. That happens when it was signed at a wrong nonce (a node that answered a
+ * wrong count) or an earlier transaction was dropped; waiting would last until the timeout. */
+static int check_gap(kms_sender *s, const uint8_t hash[32], const char *label, eth_error *err)
+{
+    eth_tx_status st;
+    uint64_t next = 0;
+    char from[43];
+    int rc = eth_rpc_get_tx(s->rpc, hash, &st, err);
+    if (rc == 0 && st.found && !st.mined)
+        rc = eth_rpc_get_nonce(s->rpc, st.from, "pending", &next, err);
+    if (rc)
+        return eth_error_prefix(err, "waiting for %s: ", label);
+    if (!st.found || st.mined || st.nonce <= next)
+        return 0;
+    eth_address_checksum(st.from, from);
+    return eth_fail(err, ETH_ESTATE, "%s has nonce %llu, but the node counts %llu transactions of "
+                                     "%s (pending ones included): it waits behind nonces %llu to "
+                                     "%llu that were never sent and will not be mined; it was "
+                                     "signed at a wrong nonce (the node answered a wrong count, or "
+                                     "an earlier transaction was dropped): send it again",
+                    label, (unsigned long long)st.nonce, (unsigned long long)next, from,
+                    (unsigned long long)next, (unsigned long long)st.nonce - 1);
+}
+
 int kms_sender_wait(kms_sender *s, const uint8_t hash[32], const char *what, eth_receipt *out,
                     eth_error *err)
 {
@@ -473,11 +507,13 @@ int kms_sender_wait(kms_sender *s, const uint8_t hash[32], const char *what, eth
     long limit = s->opts.wait_timeout_ms, poll = s->opts.poll_ms;
     int64_t start = kms_now_ms();
     wait_seen seen = {0};
-    for (;;) {
+    for (unsigned polls = 0;; polls++) {
         eth_receipt r;
         uint64_t have;
         int rc = confirmations(s, hash, &r, &have, err);
         if (rc)
+            return eth_error_prefix(err, "waiting for %s: ", named);
+        if (!have && polls % GAP_CHECK_EVERY == 0 && (rc = check_gap(s, hash, named, err)) != 0)
             return rc;
         if (have && !r.status)
             return failed(s, &r, named, err);

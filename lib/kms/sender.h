@@ -100,7 +100,7 @@ int kms_sender_sign(kms_sender *s, eth_tx *tx, eth_buf *raw, uint8_t hash[32], e
  * message names the nonce, the account's next nonce and says so); or an RPC error: a node's
  * refusal is -ETH_ERPC with the node's words, and for insufficient funds with what the
  * transaction may cost (gas * max fee + value) and the balance; a node that answers another
- * hash is -ETH_ERPC too. */
+ * hash is -ETH_ERPC too; a transport failure's message starts "broadcasting 0x<hash>: ". */
 int kms_sender_broadcast(kms_sender *s, const uint8_t *raw, size_t n, const uint8_t hash[32],
                          eth_error *err) ETH_WARN_UNUSED;
 
@@ -111,9 +111,12 @@ int kms_sender_broadcast(kms_sender *s, const uint8_t *raw, size_t n, const uint
  * eth_getTransactionByHash) is replayed with eth_call at its block with its gas limit to get
  * the revert data, and the message explains it ("0x.. (what) failed in block 12: ..."); when
  * the replay gives no revert data (out of gas, an invalid opcode) err->data is empty and the
- * message says why, naming a gas limit that was used up. Returns 0 with *out (may be NULL);
- * -ETH_ETIMEOUT after the sender's wait timeout; -ETH_EREVERT; or an RPC error. what may be
- * NULL. */
+ * message says why, naming a gas limit that was used up. On the first poll that finds it
+ * unmined and every tenth after, a transaction whose nonce is past the sender's next nonce (as
+ * the node counts it, pending ones included) fails with -ETH_ESTATE: it waits behind nonces
+ * never sent and would never be mined. Returns 0 with *out (may be NULL); -ETH_ETIMEOUT after
+ * the sender's wait timeout; -ETH_EREVERT; -ETH_ESTATE; or an RPC error, its message starting
+ * "waiting for 0x<hash> (what): ". what may be NULL. */
 int kms_sender_wait(kms_sender *s, const uint8_t hash[32], const char *what, eth_receipt *out,
                     eth_error *err) ETH_WARN_UNUSED;
 

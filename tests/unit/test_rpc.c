@@ -1,6 +1,7 @@
 /* test_rpc.c: the JSON-RPC client against a real anvil (every typed method, batches, reverts
- * with their data) and against a fake node for what anvil never does (silence, garbage, HTTP
- * errors, wrong ids, oversized replies, refused log ranges). */
+ * with their data), against a fake node for what anvil never does (silence, garbage, HTTP
+ * errors, wrong ids, oversized replies, refused log ranges, a batch answered with other ids),
+ * and its reply handling and typed parsers on bodies alone (lib/eth/internal/rpc_reply.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include "eth/hex.h"
 #include "eth/rpc.h"
 #include "eth/rpc_eth.h"
+#include "eth/internal/rpc_reply.h"
 
 static test_anvil anvil;
 
@@ -395,6 +397,170 @@ static void test_logs_split(void **state)
     fakenode_stop(&f);
 }
 
+/* ---- reply bodies alone ---- */
+
+/* eth_rpc_reply_single of body at HTTP status http for id 1. */
+static int single(const char *body, long http, json_t **result, long *last_code, eth_error *e)
+{
+    eth_rpc_reply r = {.shown = "http://127.0.0.1:8545", .body = body, .body_len = strlen(body),
+                       .http = http};
+    int rc = eth_rpc_reply_single(&r, 1, result, e);
+    *last_code = r.last_code;
+    return rc;
+}
+
+static void test_reply_single(void **state)
+{
+    (void)state;
+    eth_error e = {0};
+    json_t *res = NULL;
+    long code = 0;
+    assert_int_equal(single("", 200, &res, &code, &e), -ETH_ERPC);
+    assert_string_equal(e.msg, "http://127.0.0.1:8545: the reply is empty");
+    /* a gateway's JSON that is no JSON-RPC answer: the HTTP status is what went wrong */
+    assert_int_equal(single("{\"error\":\"bad gateway\"}", 500, &res, &code, &e), -ETH_ERPC);
+    assert_string_equal(e.msg, "http://127.0.0.1:8545: the node answered HTTP 500");
+    /* a JSON-RPC answer under an HTTP error is read (some nodes answer errors with 4xx) */
+    assert_int_equal(single("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x2a\"}", 400, &res,
+                            &code, &e), 0);
+    assert_string_equal(json_string_value(res), "0x2a");
+    assert_int_equal(code, 0);
+    json_decref(res);
+    /* id null: the node could not read the request, and says why (JSON-RPC 2.0, 5) */
+    assert_int_equal(single("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,"
+                            "\"message\":\"Invalid request\"}}", 200, &res, &code, &e),
+                     -ETH_ERPC);
+    assert_string_equal(e.msg, "http://127.0.0.1:8545: node error -32600: Invalid request");
+    assert_int_equal(code, -32600);
+    assert_null(res);
+    /* a result with id null answers nobody */
+    assert_int_equal(single("{\"jsonrpc\":\"2.0\",\"id\":null,\"result\":1}", 200, &res, &code,
+                            &e), -ETH_ERPC);
+    assert_non_null(strstr(e.msg, "answers another request"));
+    /* anvil's answer to a revert without data (REVERT(0, 0)): a revert with empty data */
+    assert_int_equal(single("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":3,\"message\":"
+                            "\"execution reverted\",\"data\":\"0x\"}}", 200, &res, &code, &e),
+                     -ETH_EREVERT);
+    assert_int_equal(e.data_len, 0);
+    assert_int_equal(code, 3);
+}
+
+static void test_reply_batch(void **state)
+{
+    (void)state;
+    const char *body = "[{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":\"0x2\"},"
+                       "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"0x7\"},"
+                       "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x1\"},"
+                       "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x1\"}]";
+    eth_rpc_reply r = {.shown = "http://n", .body = body, .body_len = strlen(body), .http = 200};
+    eth_rpc_req q[3];
+    memset(q, 0xa5, sizeof q); /* every field is set by the reply */
+    eth_error e = {0};
+    assert_int_equal(eth_rpc_reply_batch(&r, 1, q, 3, &e), 0);
+    assert_int_equal(q[0].rc, -ETH_ERPC);
+    assert_string_equal(q[0].err.msg, "http://n: two answers for one request");
+    assert_null(q[0].result);
+    assert_int_equal(q[1].rc, 0);
+    assert_string_equal(json_string_value(q[1].result), "0x2");
+    json_decref(q[1].result);
+    assert_int_equal(q[2].rc, -ETH_ERPC);
+    assert_string_equal(q[2].err.msg, "http://n: no answer to this request in the batch");
+    /* a batch refused as a whole: every request is left without an answer */
+    const char *refused = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32005,"
+                          "\"message\":\"batch too large\"}}";
+    r = (eth_rpc_reply){.shown = "http://n", .body = refused, .body_len = strlen(refused),
+                        .http = 200};
+    assert_int_equal(eth_rpc_reply_batch(&r, 1, q, 3, &e), -ETH_ERPC);
+    assert_string_equal(e.msg, "http://n: node error -32005: batch too large");
+    assert_int_equal(r.last_code, -32005);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(q[i].rc, -ETH_ERPC);
+        assert_null(q[i].result);
+    }
+}
+
+/* Answers a batch with every id moved by 1000. */
+static bool answer_shifted_ids(void *ctx, const char *body, int *status, char *out, size_t cap)
+{
+    (void)ctx;
+    json_t *req = json_loads(body, 0, NULL), *ans = json_array();
+    size_t i;
+    json_t *call;
+    json_array_foreach(req, i, call) {
+        json_int_t id = json_integer_value(json_object_get(call, "id")) + 1000;
+        json_array_append_new(ans, json_pack("{s:s,s:I,s:s}", "jsonrpc", "2.0", "id", id,
+                                             "result", "0x1"));
+    }
+    char *text = json_dumps(ans, JSON_COMPACT);
+    snprintf(out, cap, "%s", text);
+    free(text);
+    json_decref(ans);
+    json_decref(req);
+    *status = 200;
+    return true;
+}
+
+static void test_batch_wrong_ids(void **state)
+{
+    (void)state;
+    fakenode f;
+    assert_int_equal(fakenode_start(&f, answer_shifted_ids, NULL), 0);
+    eth_rpc *rpc = open_fake(&f, 0);
+    json_t *none = json_array();
+    eth_rpc_req reqs[2] = {{.method = "eth_chainId", .params = none},
+                           {.method = "eth_blockNumber", .params = none}};
+    eth_error e = {0};
+    assert_int_equal(eth_rpc_batch(rpc, reqs, 2, &e), 0);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(reqs[i].rc, -ETH_ERPC);
+        assert_non_null(strstr(reqs[i].err.msg, "no answer to this request in the batch"));
+        assert_null(reqs[i].result);
+    }
+    json_decref(none);
+    eth_rpc_free(rpc);
+    fakenode_stop(&f);
+}
+
+/* A receipt whose second log is malformed: refused, and the logs list is as it was. */
+static void test_receipt_logs_all_or_nothing(void **state)
+{
+    (void)state;
+    const char *log = "{\"address\":\"0x5fbdb2315678afecb367f032d93f642f64180aa3\","
+                      "\"topics\":[],\"data\":\"0x\",\"blockNumber\":null}";
+    char text[2048];
+    snprintf(text, sizeof text,
+             "{\"status\":\"0x1\",\"transactionHash\":\"0x%064x\",\"blockNumber\":\"0x1\","
+             "\"blockHash\":\"0x%064x\",\"transactionIndex\":\"0x0\",\"gasUsed\":\"0x5208\","
+             "\"from\":\"0x%040x\",\"contractAddress\":null,\"logs\":[%s,%s]}",
+             1, 2, 3, log, "{\"address\":\"0x12\",\"topics\":[],\"data\":\"0x\"}");
+    json_t *r = json_loads(text, 0, NULL), *arr = json_loads(log, 0, NULL);
+    assert_non_null(r);
+    eth_log_list logs = {0};
+    json_t *one = json_pack("[O]", arr);
+    eth_error e = {0};
+    assert_int_equal(eth_logs_from_json(one, 0, &logs, &e), 0);
+    assert_int_equal(logs.n, 1);
+    eth_receipt rc;
+    memset(&rc, 0x5a, sizeof rc);
+    bool found = true;
+    assert_int_equal(eth_receipt_from_json(r, &rc, &found, &logs, &e), -ETH_ERPC);
+    assert_string_equal(e.msg, "malformed reply from the node: log address is not 0x hex of the "
+                               "expected length");
+    assert_false(found);
+    assert_int_equal(logs.n, 1);
+    assert_int_equal(((uint8_t *)&rc)[0], 0x5a);
+    /* neither null nor an object */
+    json_t *str = json_string("0x1");
+    assert_int_equal(eth_receipt_from_json(str, &rc, &found, NULL, &e), -ETH_ERPC);
+    assert_string_equal(e.msg, "malformed reply from the node: receipt is neither null nor an "
+                               "object");
+    json_decref(str);
+    eth_log_list_clear(&logs);
+    json_decref(one);
+    json_decref(arr);
+    json_decref(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest anvil_tests[] = {
@@ -407,7 +573,14 @@ int main(void)
         cmocka_unit_test(test_faults),
         cmocka_unit_test(test_unreachable),
         cmocka_unit_test(test_logs_split),
+        cmocka_unit_test(test_batch_wrong_ids),
+    };
+    const struct CMUnitTest body_tests[] = {
+        cmocka_unit_test(test_reply_single),
+        cmocka_unit_test(test_reply_batch),
+        cmocka_unit_test(test_receipt_logs_all_or_nothing),
     };
     int failed = cmocka_run_group_tests_name("rpc on anvil", anvil_tests, start, stop);
-    return failed + cmocka_run_group_tests_name("rpc on a fake node", fake_tests, NULL, NULL);
+    failed += cmocka_run_group_tests_name("rpc on a fake node", fake_tests, NULL, NULL);
+    return failed + cmocka_run_group_tests_name("rpc reply bodies", body_tests, NULL, NULL);
 }
