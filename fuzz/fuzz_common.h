@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eth/error.h"
+#include "eth/text.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Aborts (a libFuzzer crash with a reproducer) when a property does not hold. */
@@ -18,6 +21,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
             abort();                                                                             \
         }                                                                                        \
     } while (0)
+
+/* The bit of error code c in the set fuzz_check_refusal takes. */
+#define FUZZ_CODE(c) (1u << (c))
+
+/* Checks a refusal: rc is minus one of the codes in allowed (FUZZ_CODE(ETH_EINVAL) | ...),
+ * err->code says the same, and the message is one non-empty line of UTF-8 without control
+ * characters. err not NULL. */
+static inline void fuzz_check_refusal(int rc, const eth_error *err, unsigned allowed)
+{
+    size_t n = strlen(err->msg);
+    FUZZ_CHECK(rc < 0 && -rc < 32 && (allowed >> -rc & 1u), "an undocumented error code");
+    FUZZ_CHECK(err->code == -rc, "err->code is not the code returned");
+    FUZZ_CHECK(n > 0, "a failure without a message");
+    FUZZ_CHECK(eth_utf8_valid((const uint8_t *)err->msg, n) && !eth_text_has_control(err->msg, n),
+               "the message is not one line of UTF-8 without control characters");
+}
 
 /* A malloc'd NUL-terminated copy of p[0..n) (exactly n + 1 bytes, so ASan sees overreads). */
 static inline char *fuzz_strndup(const uint8_t *p, size_t n)
