@@ -5,15 +5,8 @@
 # not the devnet (a plain anvil with chain id 5) while it works on the devnet. Every anvil
 # started here is stopped on every exit path. Prints "devnet: N passed, M failed"; exits 1 on a
 # failure.
-set -uo pipefail
-KMSCTL=$(cd "$(dirname "${1:?usage: devnet.sh PATH/TO/kmsctl}")" && pwd)/$(basename "$1")
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-ANVIL=${KMSCTL_ANVIL:-$ROOT/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil}
-[ -x "$ANVIL" ] || { echo "devnet: no anvil at $ANVIL (run scripts/setup.sh)"; exit 1; }
-tmp=$(mktemp -d)
-export HOME="$tmp/home" KMSCTL_DEVNET_DIR="$tmp/devnet" KMSCTL_ANVIL="$ANVIL"
-unset PRIVATE_KEY ETH_RPC_URL RPC_URL XDG_STATE_HOME
-mkdir -p "$HOME"
+# shellcheck source=../support/suite.sh
+. "$(dirname "$0")/../support/suite.sh" devnet.sh "$@"
 
 # The anvils this script may have started: the devnet's (as its state records it) and the
 # plain one. Stopped whatever happens: normal end, a failed check, an error, ^C.
@@ -35,8 +28,6 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 TEST_TIMEOUT=60
-# shellcheck source=../support/testlib.sh
-. "$ROOT/tests/support/testlib.sh"
 
 # gone PID: the process runs no more (absent, or a zombie waiting for a parent that does not
 # reap it: in a container whose PID 1 reaps nothing, a stopped devnet stays one).

@@ -10,18 +10,8 @@
 #     broadcasting), through a JSON-RPC proxy that kills kmsctl, resumes to the same manifest as
 #     an uninterrupted run
 # Every anvil and proxy started here is stopped on every exit path.
-set -uo pipefail
-KMSCTL=$(cd "$(dirname "${1:?usage: deploy.sh PATH/TO/kmsctl}")" && pwd)/$(basename "$1")
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-ANVIL=${KMSCTL_ANVIL:-$ROOT/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil}
-CAST=$ROOT/node_modules/@foundry-rs/cast-linux-amd64/bin/cast
-tmp=$(mktemp -d)
-export HOME="$tmp/home" KMSCTL_DEVNET_DIR="$tmp/devnet" KMSCTL_ANVIL="$ANVIL"
-unset PRIVATE_KEY ETH_RPC_URL RPC_URL XDG_STATE_HOME
-mkdir -p "$HOME"
-cd "$tmp" # a default manifest lands here, never in the tree
-# shellcheck source=../support/testlib.sh
-. "$ROOT/tests/support/testlib.sh"
+# shellcheck source=../support/suite.sh
+. "$(dirname "$0")/../support/suite.sh" deploy.sh "$@"
 
 proxy_pid=""
 plain_pid=""

@@ -11,18 +11,8 @@
 #   Models A and B run the same actions with the same command lines.
 #   Errors come out as sentences: not the owner, already scheduled, not ready, no change.
 # Every anvil started here is stopped on every exit path.
-set -uo pipefail
-KMSCTL=$(cd "$(dirname "${1:?usage: govern.sh PATH/TO/kmsctl}")" && pwd)/$(basename "$1")
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-ANVIL=${KMSCTL_ANVIL:-$ROOT/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil}
-CAST=$ROOT/node_modules/@foundry-rs/cast-linux-amd64/bin/cast
-tmp=$(mktemp -d)
-export HOME="$tmp/home" KMSCTL_DEVNET_DIR="$tmp/devnet" KMSCTL_ANVIL="$ANVIL"
-unset PRIVATE_KEY ETH_RPC_URL RPC_URL XDG_STATE_HOME
-mkdir -p "$HOME"
-cd "$tmp" || exit 1
-# shellcheck source=../support/testlib.sh
-. "$ROOT/tests/support/testlib.sh"
+# shellcheck source=../support/suite.sh
+. "$(dirname "$0")/../support/suite.sh" govern.sh "$@"
 trap '"$KMSCTL" devnet stop >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM HUP
 

@@ -10,18 +10,8 @@
 #   entry flipped with anvil_setStorageAt reported as a mismatch; the same history and state
 #   through a node that refuses getLogs ranges over 8 blocks; compose-hash on dstack's vectors.
 # Every anvil and proxy started here is stopped on every exit path.
-set -uo pipefail
-KMSCTL=$(cd "$(dirname "${1:?usage: policy.sh PATH/TO/kmsctl}")" && pwd)/$(basename "$1")
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-ANVIL=${KMSCTL_ANVIL:-$ROOT/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil}
-CAST=$ROOT/node_modules/@foundry-rs/cast-linux-amd64/bin/cast
-tmp=$(mktemp -d)
-export HOME="$tmp/home" KMSCTL_DEVNET_DIR="$tmp/devnet" KMSCTL_ANVIL="$ANVIL"
-unset PRIVATE_KEY ETH_RPC_URL RPC_URL XDG_STATE_HOME
-mkdir -p "$HOME"
-cd "$tmp" || exit 1
-# shellcheck source=../support/testlib.sh
-. "$ROOT/tests/support/testlib.sh"
+# shellcheck source=../support/suite.sh
+. "$(dirname "$0")/../support/suite.sh" policy.sh "$@"
 proxy=""
 bg=""
 cleanup() {

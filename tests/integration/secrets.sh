@@ -15,18 +15,9 @@
 #     of any command run (wallet, deploy, governance, safe sign and exec) nor in any file they
 #     wrote (manifests, journals, Safe proposals, keystores, the devnet's folder)
 # Every anvil and proxy started here is stopped on every exit path.
-set -uo pipefail
-KMSCTL=$(cd "$(dirname "${1:?usage: secrets.sh PATH/TO/kmsctl}")" && pwd)/$(basename "$1")
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-ANVIL=${KMSCTL_ANVIL:-$ROOT/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil}
-CAST=$ROOT/node_modules/@foundry-rs/cast-linux-amd64/bin/cast
-tmp=$(mktemp -d)
-export HOME="$tmp/home" KMSCTL_DEVNET_DIR="$tmp/devnet" KMSCTL_ANVIL="$ANVIL"
-unset PRIVATE_KEY ETH_RPC_URL RPC_URL XDG_STATE_HOME
-mkdir -p "$HOME" "$tmp/logs" "$tmp/secret"
-cd "$tmp" || exit 1
-# shellcheck source=../support/testlib.sh
-. "$ROOT/tests/support/testlib.sh"
+# shellcheck source=../support/suite.sh
+. "$(dirname "$0")/../support/suite.sh" secrets.sh "$@"
+mkdir -p "$tmp/logs" "$tmp/secret"
 
 proxy_pid=""
 held_pid=""

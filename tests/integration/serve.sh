@@ -15,18 +15,10 @@
 #   - SIGTERM: exit 0
 # Every anvil and server started here is stopped on every exit path. Prints "serve: N passed, M
 # failed"; exits 1 on a failure.
-set -uo pipefail
-KMSCTL=$(cd "$(dirname "${1:?usage: serve.sh PATH/TO/kmsctl}")" && pwd)/$(basename "$1")
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-ANVIL=${KMSCTL_ANVIL:-$ROOT/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil}
-tmp=$(mktemp -d)
-export HOME="$tmp/home" KMSCTL_DEVNET_DIR="$tmp/devnet" KMSCTL_ANVIL="$ANVIL"
-unset PRIVATE_KEY ETH_RPC_URL RPC_URL XDG_STATE_HOME KMS_CONTRACT_ADDR PORT HOST ETH_CHAIN_ID \
+# shellcheck source=../support/suite.sh
+. "$(dirname "$0")/../support/suite.sh" serve.sh "$@"
+unset KMS_CONTRACT_ADDR PORT HOST ETH_CHAIN_ID \
   ETH_FINALITY_CONFIRMATIONS
-mkdir -p "$HOME"
-cd "$tmp" || exit 1
-# shellcheck source=../support/testlib.sh
-. "$ROOT/tests/support/testlib.sh"
 
 pids=() # every server and plain anvil started here
 cleanup() {

@@ -1,0 +1,31 @@
+# suite.sh: the prelude of the suites that run kmsctl against anvil (tests/integration/*.sh,
+# tests/cli/devnet.sh), sourced first with the suite's name and arguments:
+#
+#   . "$(dirname "$0")/../support/suite.sh" deploy.sh "$@"
+#
+# The first argument must name the kmsctl binary (else "usage: NAME PATH/TO/kmsctl", exit 2).
+# Sets bash's -u and pipefail, then
+#   KMSCTL  the binary, as an absolute path
+#   ROOT    the repository
+#   ANVIL   the anvil binary: env KMSCTL_ANVIL, else the project's npm install (must exist)
+#   CAST    the pinned cast
+#   tmp     a new scratch folder, the current directory from here on (a default manifest or
+#           journal lands there, never in the tree); the suite removes it on exit
+# HOME and the devnet's state folder move into tmp, KMSCTL_ANVIL is exported, and PRIVATE_KEY,
+# ETH_RPC_URL, RPC_URL and XDG_STATE_HOME are unset, so nothing of the caller's leaks in. Then
+# testlib.sh (the checks) is sourced.
+set -uo pipefail
+suite_name=$1
+[ $# -ge 2 ] && [ -n "$2" ] || { echo "usage: $suite_name PATH/TO/kmsctl" >&2; exit 2; }
+KMSCTL=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+ANVIL=${KMSCTL_ANVIL:-$ROOT/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil}
+CAST=$ROOT/node_modules/@foundry-rs/cast-linux-amd64/bin/cast
+[ -x "$ANVIL" ] || { echo "$suite_name: no anvil at $ANVIL (run scripts/setup.sh)" >&2; exit 1; }
+tmp=$(mktemp -d)
+export HOME="$tmp/home" KMSCTL_DEVNET_DIR="$tmp/devnet" KMSCTL_ANVIL="$ANVIL"
+unset PRIVATE_KEY ETH_RPC_URL RPC_URL XDG_STATE_HOME
+mkdir -p "$HOME"
+cd "$tmp" || exit 1
+# shellcheck source=testlib.sh
+. "$ROOT/tests/support/testlib.sh"
