@@ -88,11 +88,12 @@ test: unit-test asan-test cli-test asan-cli-test diff-test asan-diff-test contra
       asan-devnet-test integration-test serve-test asan-serve-test hardening-test policy-test fuzz-smoke
 	@echo "make test: all suites passed"
 
-# libFuzzer targets (fuzz/, docs/fuzzing.md): FUZZ_SECONDS per target, or a short smoke run.
+# libFuzzer targets (fuzz/, docs/fuzzing.md): FUZZ_SECONDS per target (or FUZZ_RUNS executions
+# each, e.g. make fuzz FUZZ_RUNS=10000000), or a short smoke run.
 FUZZ_SECONDS ?= 60
 .PHONY: fuzz fuzz-smoke
 fuzz: setup
-	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) bash scripts/fuzz.sh run
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) JOBS=$(JOBS) bash scripts/fuzz.sh run
 
 fuzz-smoke: setup
 	JOBS=$(JOBS) bash scripts/fuzz.sh smoke

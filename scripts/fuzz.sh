@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (fuzz/*.c) into build-fuzz/ and runs them: "smoke" (seeds + 2000 runs each) or "run" (FUZZ_SECONDS each).
+# Builds the libFuzzer targets (fuzz/*.c) into build-fuzz/ and runs them: "smoke" (seeds + 2000
+# runs each) or "run" (FUZZ_SECONDS each, or FUZZ_RUNS executions each when that is set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -86,11 +87,13 @@ smoke() {
   return $rc
 }
 
-# Long mode: every target for FUZZ_SECONDS, JOBS at a time; the corpus grows in $BUILD/corpus/NAME.
+# Long mode: every target for FUZZ_SECONDS (or FUZZ_RUNS executions), JOBS at a time; the corpus
+# grows in $BUILD/corpus/NAME.
 long() {
-  local rc=0 pids=() names=()
+  local rc=0 pids=() names=() limit="-max_total_time=$FUZZ_SECONDS"
+  [ -n "${FUZZ_RUNS:-}" ] && limit="-runs=$FUZZ_RUNS"
   for t in $(targets); do
-    run_one "$t" "$BUILD/corpus/$t" -max_total_time="$FUZZ_SECONDS" &
+    run_one "$t" "$BUILD/corpus/$t" "$limit" &
     pids+=("$!"); names+=("$t")
     if [ "${#pids[@]}" -ge "$JOBS" ]; then
       wait "${pids[0]}" || rc=1
