@@ -17,11 +17,11 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include <microhttpd.h>
 #include <jansson.h>
 
 #include "eth/address.h"
 #include "eth/json.h"
+#include "serve_mhd.h"
 
 #define BODY(reason) "{\"isAllowed\":false,\"reason\":\"" reason "\",\"gatewayAppId\":\"\"}"
 static const char INVALID[] = BODY("invalid authorization request");
@@ -77,11 +77,11 @@ static enum MHD_Result respond(cmd_serve_http *h, struct MHD_Connection *conn, r
                                const char *method, const char *url, const reply *re)
 {
     struct MHD_Response *resp =
-        MHD_create_response_from_buffer(re->len, (void *)re->body, MHD_RESPMEM_MUST_COPY);
+        cmd_mhd.create_response_from_buffer(re->len, (void *)re->body, MHD_RESPMEM_MUST_COPY);
     enum MHD_Result ok = MHD_NO;
-    if (resp && MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, re->type) == MHD_YES)
-        ok = MHD_queue_response(conn, re->status, resp);
-    MHD_destroy_response(resp);
+    if (resp && cmd_mhd.add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, re->type) == MHD_YES)
+        ok = cmd_mhd.queue_response(conn, re->status, resp);
+    cmd_mhd.destroy_response(resp);
     r->answered = true;
     double total = ms_since(&r->start);
     cmd_serve_metrics_count(h->m, r->route, re->decision, total);
@@ -148,7 +148,7 @@ static enum MHD_Result decide(cmd_serve_http *h, struct MHD_Connection *conn, re
 
 static bool json_content(struct MHD_Connection *conn)
 {
-    const char *t = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+    const char *t = cmd_mhd.lookup_connection_value(conn, MHD_HEADER_KIND,
                                                 MHD_HTTP_HEADER_CONTENT_TYPE);
     return t && strncasecmp(t, "application/json", 16) == 0 &&
            (t[16] == '\0' || t[16] == ';' || t[16] == ' ');
@@ -158,7 +158,7 @@ static bool json_content(struct MHD_Connection *conn)
 static enum MHD_Result boot_headers(cmd_serve_http *h, struct MHD_Connection *conn, request *r,
                                     const char *method, const char *url)
 {
-    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+    const char *cl = cmd_mhd.lookup_connection_value(conn, MHD_HEADER_KIND,
                                                  MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl && strtoull(cl, NULL, 10) > h->cfg->max_body)
         return fixed(h, conn, r, method, url, MHD_HTTP_CONTENT_TOO_LARGE, SERVE_TOO_LARGE,
@@ -331,6 +331,9 @@ int cmd_serve_http_start(const cmd_serve_config *cfg, cmd_serve_workers *w, cmd_
                          cmd_serve_http **out, unsigned *port, eth_error *err)
 {
     *out = NULL;
+    int rc = cmd_serve_mhd_need(err);
+    if (rc)
+        return rc;
     cmd_serve_http *h = calloc(1, sizeof *h);
     if (!h)
         return eth_fail(err, ETH_ENOMEM, "out of memory");
@@ -338,7 +341,7 @@ int cmd_serve_http_start(const cmd_serve_config *cfg, cmd_serve_workers *w, cmd_
     h->fd = listen_on(cfg->host, cfg->port, port, err);
     unsigned idle_s = (unsigned)((cfg->request_timeout_ms + 999) / 1000);
     if (h->fd >= 0)
-        h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC, 0,
+        h->d = cmd_mhd.start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC, 0,
                                 NULL, NULL, on_request, h, MHD_OPTION_LISTEN_SOCKET, h->fd,
                                 MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
                                 MHD_OPTION_CONNECTION_TIMEOUT, idle_s,
@@ -359,13 +362,13 @@ void cmd_serve_http_stop(cmd_serve_http *h, long grace_ms)
 {
     if (!h)
         return;
-    MHD_socket fd = MHD_quiesce_daemon(h->d);
+    MHD_socket fd = cmd_mhd.quiesce_daemon(h->d);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     struct timespec t0, tick = {0, 10000000L};
     clock_gettime(CLOCK_MONOTONIC, &t0);
     while (atomic_load(&h->inflight) > 0 && ms_since(&t0) < (double)grace_ms)
         nanosleep(&tick, NULL);
-    MHD_stop_daemon(h->d);
+    cmd_mhd.stop_daemon(h->d);
     free(h);
 }

@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <curl/curl.h>
 
 #include "buf.h"
 #include "hex.h"
 #include "json.h"
 #include "text.h"
+#include "internal/curl_fns.h"
 #include "internal/rpc_reply.h"
 
 /* Longest wait between two attempts. */
@@ -42,9 +42,7 @@ void eth_rpc_opts_default(eth_rpc_opts *o)
 
 int eth_rpc_global_init(eth_error *err)
 {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-        return eth_fail(err, ETH_ERPC, "cannot initialise libcurl");
-    return 0;
+    return eth_curl_need(err);
 }
 
 void eth_rpc_url_strip(const char *url, char *out, size_t cap)
@@ -76,20 +74,20 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 static int setup_handle(eth_rpc *rpc, eth_error *err)
 {
     CURL *c = rpc->curl;
-    rpc->headers = curl_slist_append(NULL, "Content-Type: application/json");
+    rpc->headers = eth_curl.slist_append(NULL, "Content-Type: application/json");
     if (!rpc->headers)
         return eth_fail(err, ETH_ENOMEM, "out of memory");
-    bool bad = curl_easy_setopt(c, CURLOPT_URL, rpc->url) != CURLE_OK ||
-               curl_easy_setopt(c, CURLOPT_HTTPHEADER, rpc->headers) != CURLE_OK ||
-               curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data) != CURLE_OK ||
-               curl_easy_setopt(c, CURLOPT_WRITEDATA, rpc) != CURLE_OK ||
-               curl_easy_setopt(c, CURLOPT_ERRORBUFFER, rpc->curl_msg) != CURLE_OK ||
-               curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, rpc->opts.connect_timeout_ms) != CURLE_OK ||
-               curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, rpc->opts.timeout_ms) != CURLE_OK ||
-               curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-               curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L) != CURLE_OK ||
-               curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
-               curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
+    bool bad = eth_curl.easy_setopt(c, CURLOPT_URL, rpc->url) != CURLE_OK ||
+               eth_curl.easy_setopt(c, CURLOPT_HTTPHEADER, rpc->headers) != CURLE_OK ||
+               eth_curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data) != CURLE_OK ||
+               eth_curl.easy_setopt(c, CURLOPT_WRITEDATA, rpc) != CURLE_OK ||
+               eth_curl.easy_setopt(c, CURLOPT_ERRORBUFFER, rpc->curl_msg) != CURLE_OK ||
+               eth_curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, rpc->opts.connect_timeout_ms) != CURLE_OK ||
+               eth_curl.easy_setopt(c, CURLOPT_TIMEOUT_MS, rpc->opts.timeout_ms) != CURLE_OK ||
+               eth_curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+               eth_curl.easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L) != CURLE_OK ||
+               eth_curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+               eth_curl.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
     return bad ? eth_fail(err, ETH_ERPC, "libcurl refused an option") : 0;
 }
 
@@ -100,6 +98,9 @@ int eth_rpc_open(const char *url, const eth_rpc_opts *opts, eth_rpc **out, eth_e
     if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
         return eth_fail(err, ETH_EINVAL, "RPC URL '%s' is not an http:// or https:// URL",
                         eth_text_clipz(url, shown));
+    int rc = eth_curl_need(err);
+    if (rc)
+        return rc;
     eth_rpc *rpc = calloc(1, sizeof *rpc);
     if (!rpc)
         return eth_fail(err, ETH_ENOMEM, "out of memory");
@@ -110,9 +111,9 @@ int eth_rpc_open(const char *url, const eth_rpc_opts *opts, eth_rpc **out, eth_e
     rpc->reply.limit = rpc->opts.max_reply;
     rpc->next_id = 1;
     rpc->url = strdup(url);
-    rpc->curl = rpc->url ? curl_easy_init() : NULL;
+    rpc->curl = rpc->url ? eth_curl.easy_init() : NULL;
     eth_rpc_url_strip(url, rpc->shown, sizeof rpc->shown);
-    int rc = rpc->curl ? setup_handle(rpc, err) : eth_fail(err, ETH_ENOMEM, "out of memory");
+    rc = rpc->curl ? setup_handle(rpc, err) : eth_fail(err, ETH_ENOMEM, "out of memory");
     if (rc) {
         eth_rpc_free(rpc);
         return rc;
@@ -126,8 +127,9 @@ void eth_rpc_free(eth_rpc *rpc)
     if (!rpc)
         return;
     if (rpc->curl)
-        curl_easy_cleanup(rpc->curl);
-    curl_slist_free_all(rpc->headers);
+        eth_curl.easy_cleanup(rpc->curl);
+    if (rpc->headers)
+        eth_curl.slist_free_all(rpc->headers);
     eth_buf_clear(&rpc->reply);
     free(rpc->url);
     free(rpc);
@@ -199,7 +201,7 @@ static int transport_error(eth_rpc *rpc, CURLcode cc, long http, unsigned attemp
         return eth_fail(err, ETH_ERPC, "%s: %s%s", rpc->shown, words, tries);
     if (cc != CURLE_OK)
         return eth_fail(err, ETH_ERPC, "%s: cannot reach the node: %s%s", rpc->shown,
-                        rpc->curl_msg[0] ? rpc->curl_msg : curl_easy_strerror(cc), tries);
+                        rpc->curl_msg[0] ? rpc->curl_msg : eth_curl.easy_strerror(cc), tries);
     return eth_fail(err, ETH_ERPC, "%s: the node answered HTTP %ld%s", rpc->shown, http, tries);
 }
 
@@ -207,7 +209,7 @@ static int transport_error(eth_rpc *rpc, CURLcode cc, long http, unsigned attemp
  * failures. Returns 0 (any HTTP status: the body may be a JSON-RPC error) or a negative code. */
 static int post(eth_rpc *rpc, const char *body, long *http, eth_error *err)
 {
-    if (curl_easy_setopt(rpc->curl, CURLOPT_POSTFIELDS, body) != CURLE_OK)
+    if (eth_curl.easy_setopt(rpc->curl, CURLOPT_POSTFIELDS, body) != CURLE_OK)
         return eth_fail(err, ETH_ERPC, "libcurl refused the request body");
     long wait = rpc->opts.backoff_ms;
     for (unsigned attempt = 0;; attempt++) {
@@ -215,9 +217,9 @@ static int post(eth_rpc *rpc, const char *body, long *http, eth_error *err)
         rpc->over_limit = false;
         rpc->curl_msg[0] = '\0';
         *http = 0;
-        CURLcode cc = curl_easy_perform(rpc->curl);
+        CURLcode cc = eth_curl.easy_perform(rpc->curl);
         if (cc == CURLE_OK)
-            curl_easy_getinfo(rpc->curl, CURLINFO_RESPONSE_CODE, http);
+            eth_curl.easy_getinfo(rpc->curl, CURLINFO_RESPONSE_CODE, http);
         if (!rpc->over_limit && cc == CURLE_OK && !transient(cc, *http))
             return 0;
         if (rpc->over_limit || !transient(cc, *http) || attempt >= rpc->opts.retries)

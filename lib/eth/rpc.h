@@ -31,13 +31,15 @@ typedef struct eth_rpc_opts {
 /* Fills o with the defaults above. */
 void eth_rpc_opts_default(eth_rpc_opts *o);
 
-/* Initialises libcurl for the process; call once before any thread opens a client (the
- * single-threaded CLI may skip it: eth_rpc_open does it then). Returns 0 or -ETH_ERPC. */
+/* Loads libcurl (on first use, not at start-up: lib/eth/dl.h) and initialises it for the
+ * process. eth_rpc_open does the same, thread-safely; a program may call this first to fail
+ * before it starts work. Returns 0, -ETH_EUNSUP (libcurl is not installed; the message says
+ * what to install) or -ETH_ERPC. */
 int eth_rpc_global_init(eth_error *err) ETH_WARN_UNUSED;
 
 /* Opens a client for url (http:// or https://; copied) with opts (NULL: defaults) into *out
- * (free with eth_rpc_free). Nothing is sent yet. Returns 0, -ETH_EINVAL (not an http(s) URL)
- * or -ETH_ENOMEM. */
+ * (free with eth_rpc_free). Nothing is sent yet. Returns 0, -ETH_EINVAL (not an http(s) URL),
+ * -ETH_ENOMEM, or as eth_rpc_global_init. */
 int eth_rpc_open(const char *url, const eth_rpc_opts *opts, eth_rpc **out, eth_error *err)
     ETH_WARN_UNUSED;
 
