@@ -12,13 +12,53 @@
 #include "internal/clock.h"
 #include "internal/devnet_proc.h"
 
-/* Creates the log file; returns its fd or -1. */
+/* The name the fork URL has in the fork's foundry.toml. */
+#define FORK_ALIAS "kmsctl-simulated-chain"
+
+/* Makes f's private folder; returns 0 or -1. */
+static int make_dir(kms_fork *f)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(f->dir, sizeof f->dir, "%s/kmsctl-fork-XXXXXX",
+             tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+    if (mkdtemp(f->dir))
+        return 0;
+    f->dir[0] = '\0';
+    return -1;
+}
+
+/* Writes f->config: [rpc_endpoints] with url under FORK_ALIAS, as a TOML basic string (only
+ * '"' and '\' need escaping once control characters are refused). Returns 0 or an error. */
+static int write_config(kms_fork *f, const char *url, eth_error *err)
+{
+    for (const char *p = url; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return eth_fail(err, ETH_EINVAL, "the RPC URL holds a control character");
+    snprintf(f->config, sizeof f->config, "%s/foundry.toml", f->dir);
+    int fd = open(f->config, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!out) {
+        if (fd >= 0)
+            close(fd);
+        f->config[0] = '\0';
+        return eth_fail(err, ETH_EIO, "cannot write the simulation fork's configuration");
+    }
+    fputs("[rpc_endpoints]\n" FORK_ALIAS " = \"", out);
+    for (const char *p = url; *p; p++)
+        fprintf(out, *p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
+    fputs("\"\n", out);
+    return fclose(out) == 0 ? 0 : eth_fail(err, ETH_EIO, "cannot write the simulation fork's "
+                                                         "configuration");
+}
+
+/* Creates the log file in f's folder; returns its fd or -1. */
 static int make_log(kms_fork *f)
 {
-    const char *dir = getenv("TMPDIR");
-    snprintf(f->log, sizeof f->log, "%s/kmsctl-fork-XXXXXX",
-             dir && *dir && strlen(dir) < 40 ? dir : "/tmp");
-    return mkstemp(f->log);
+    snprintf(f->log, sizeof f->log, "%s/anvil.log", f->dir);
+    int fd = open(f->log, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        f->log[0] = '\0';
+    return fd;
 }
 
 /* Polls the fork until it answers eth_chainId, exits, or the deadline passes. */
@@ -62,17 +102,22 @@ int kms_fork_start(const char *anvil, const char *fork_url, long timeout_ms, kms
     if (rc)
         return rc;
     snprintf(out->url, sizeof out->url, "http://127.0.0.1:%u", out->port);
-    int log_fd = make_log(out);
-    if (log_fd < 0) {
-        out->log[0] = '\0';
-        return eth_fail(err, ETH_EIO, "cannot create a log file for the simulation fork");
+    if (make_dir(out) != 0)
+        return eth_fail(err, ETH_EIO, "cannot create a folder for the simulation fork");
+    rc = write_config(out, fork_url, err);
+    int log_fd = rc ? -1 : make_log(out);
+    if (rc == 0 && log_fd < 0)
+        rc = eth_fail(err, ETH_EIO, "cannot create a log file for the simulation fork");
+    if (rc) {
+        kms_fork_stop(out);
+        return rc;
     }
     char port[16];
     snprintf(port, sizeof port, "%u", out->port);
     char *argv[] = {(char *)anvil, "--host", "127.0.0.1", "--port", port, "--fork-url",
-                    (char *)fork_url, "--no-storage-caching", NULL};
+                    FORK_ALIAS, "--no-storage-caching", NULL};
     pid_t pid = 0;
-    rc = kms_devnet_spawn(argv, log_fd, &pid, err);
+    rc = kms_devnet_spawn(argv, out->dir, log_fd, &pid, err);
     close(log_fd);
     out->pid = pid;
     if (rc == 0)
@@ -90,8 +135,14 @@ void kms_fork_stop(kms_fork *f)
         if (kms_devnet_terminate(f->pid, 3000, 3000, &killed, &ignored) == 0)
             f->pid = 0;
     }
-    if (f->log[0]) {
-        unlink(f->log);
-        f->log[0] = '\0';
+    char *files[] = {f->log, f->config};
+    for (size_t i = 0; i < 2; i++)
+        if (files[i][0]) {
+            unlink(files[i]);
+            files[i][0] = '\0';
+        }
+    if (f->dir[0]) {
+        rmdir(f->dir);
+        f->dir[0] = '\0';
     }
 }

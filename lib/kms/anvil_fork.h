@@ -1,7 +1,9 @@
 /* anvil_fork.h: a throwaway anvil that forks a chain at its latest block, to run a whole plan
  * on the real state before anything is signed (what forge scripts do). It listens on a free
- * 127.0.0.1 port, writes its log to a temporary file, and is stopped and removed by
- * kms_fork_stop. */
+ * 127.0.0.1 port and runs in a private temporary folder (mode 0700) that holds its log and a
+ * foundry.toml naming the chain's URL under an alias: anvil resolves `--fork-url ALIAS` from
+ * it, so the URL (which may carry an API key) is never in anvil's argv, where other users of
+ * the machine could read it. kms_fork_stop stops it and removes the folder. */
 #ifndef KMS_ANVIL_FORK_H
 #define KMS_ANVIL_FORK_H
 
@@ -13,13 +15,15 @@ typedef struct kms_fork {
     pid_t pid;       /* 0 when not running */
     unsigned port;
     char url[64];    /* http://127.0.0.1:PORT */
-    char log[64];    /* its temporary log file */
+    char dir[64];    /* its private folder ("" when none) */
+    char log[96];    /* its log file, in dir */
+    char config[96]; /* the foundry.toml with the fork URL, in dir */
 } kms_fork;
 
 /* Starts anvil (the binary at anvil, not NULL) forking fork_url at its latest block and waits
  * up to timeout_ms until it answers. Returns 0 with *out (stop it with kms_fork_stop);
- * -ETH_ESTATE (anvil exited: the message quotes its log), -ETH_ETIMEOUT, or -ETH_EIO. *out is
- * stopped and cleaned up on failure. */
+ * -ETH_ESTATE (anvil exited: the message quotes its log), -ETH_ETIMEOUT, -ETH_EINVAL (a URL with
+ * control characters), or -ETH_EIO. *out is stopped and cleaned up on failure. */
 int kms_fork_start(const char *anvil, const char *fork_url, long timeout_ms, kms_fork *out,
                    eth_error *err) ETH_WARN_UNUSED;
 

@@ -321,7 +321,7 @@ static int spawn_anvil(kms_devnet_state *st, int log_fd, eth_error *err)
     char *argv[] = {st->anvil, "--host", "127.0.0.1", "--port", port, "--config-out",
                     st->keys_file, st->block_time ? "--block-time" : NULL, block_time, NULL};
     pid_t pid = 0;
-    int rc = kms_devnet_spawn(argv, log_fd, &pid, err);
+    int rc = kms_devnet_spawn(argv, NULL, log_fd, &pid, err);
     st->pid = (int)pid;
     st->started_at = (int64_t)time(NULL);
     return rc;

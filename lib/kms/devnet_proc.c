@@ -35,7 +35,7 @@ static void close_from(unsigned lo, unsigned hi)
 }
 
 /* In the child: set up and exec; on failure report errno through report and exit. */
-static void exec_child(char *const argv[], int log_fd, int report)
+static void exec_child(char *const argv[], const char *cwd, int log_fd, int report)
 {
     /* above 2 first: a caller with a closed standard stream may have handed us fd 0, 1 or 2 */
     report = fcntl(report, F_DUPFD_CLOEXEC, 3);
@@ -52,7 +52,8 @@ static void exec_child(char *const argv[], int log_fd, int report)
         for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
             signal(sigs[i], SIG_DFL);
         umask(077);
-        execv(argv[0], argv);
+        if (!cwd || chdir(cwd) == 0)
+            execv(argv[0], argv);
     }
     int e = errno;
     ssize_t ignored = write(report, &e, sizeof e);
@@ -60,7 +61,8 @@ static void exec_child(char *const argv[], int log_fd, int report)
     _exit(127);
 }
 
-int kms_devnet_spawn(char *const argv[], int log_fd, pid_t *pid, eth_error *err)
+int kms_devnet_spawn(char *const argv[], const char *cwd, int log_fd, pid_t *pid,
+                     eth_error *err)
 {
     char why[128], shown[ETH_CLIP_BUF];
     int p[2];
@@ -69,7 +71,7 @@ int kms_devnet_spawn(char *const argv[], int log_fd, pid_t *pid, eth_error *err)
         return eth_fail(err, ETH_EIO, "cannot make a pipe: %s", eth_strerror(errno, why, sizeof why));
     pid_t child = fork();
     if (child == 0)
-        exec_child(argv, log_fd, p[1]);
+        exec_child(argv, cwd, log_fd, p[1]);
     int fork_errno = errno;
     close(p[1]);
     if (child < 0) {

@@ -213,6 +213,27 @@ script_pid=""
 kms_pid=""
 exec 7>&-
 
+# --- an API key in the RPC URL (given in env ETH_RPC_URL) reaches no command line, the
+# simulation fork's included ---
+TOKEN="apikey$(random_hex 8)"
+printf '%s\n' "$TOKEN" >"$tmp/secret/token"
+printf '%s\n' kmsctl-simulated-chain >"$tmp/fork-alias"
+seen_token="" seen_fork=0
+ETH_RPC_URL="$URL/?key=$TOKEN" PRIVATE_KEY=$KEY2 "$KMSCTL" deploy --model direct --yes \
+  --manifest "$tmp/u.json" >"$tmp/logs/u.out" 2>"$tmp/logs/u.err" </dev/null &
+dpid=$!
+while kill -0 "$dpid" 2>/dev/null; do # the patterns come from files: grep's own argv holds neither
+  seen_token+=$(grep -alF -f "$tmp/secret/token" /proc/[0-9]*/cmdline 2>/dev/null)
+  grep -qaF -f "$tmp/fork-alias" /proc/[0-9]*/cmdline 2>/dev/null && seen_fork=1
+done
+wait "$dpid"
+rc=$?
+[ "$rc" = 0 ] && ok || bad "deploy through a URL with a key: rc $rc, $(cat "$tmp/logs/u.err")"
+[ "$seen_fork" = 1 ] && ok || bad "the simulation fork was never seen running: the check saw nothing"
+[ -z "$seen_token" ] && ok || bad "the URL's key was in a command line: $seen_token"
+leaks=$(grep -rlF -f "$tmp/secret/token" "$tmp" --exclude-dir=secret 2>/dev/null)
+[ -z "$leaks" ] && ok || bad "the URL's key is in: $leaks"
+
 # --- no file written and no output holds a key or the password ---
 # Everything under $tmp but the secrets' own folder and this suite's helpers' scratch files.
 leaks=$(find "$tmp" -type f ! -path "$tmp/secret/*" ! -name tty.in -print0 |

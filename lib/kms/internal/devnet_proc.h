@@ -11,11 +11,11 @@
 
 /* Runs argv[0] with argv (NULL-terminated) as the caller's child in a new session: standard
  * input from /dev/null, standard output and error to log_fd, no other descriptor of the
- * caller, an empty signal mask, default dispositions and umask 077. Returns 0 once the program
- * is executing, with *pid; -ETH_EIO if fork failed or the program could not be executed (the
- * child is reaped then). */
-int kms_devnet_spawn(char *const argv[], int log_fd, pid_t *pid, eth_error *err)
-    ETH_WARN_UNUSED;
+ * caller, an empty signal mask, default dispositions and umask 077, in the directory cwd (NULL:
+ * the caller's). Returns 0 once the program is executing, with *pid; -ETH_EIO if fork failed
+ * or the program could not be executed or enter cwd (the child is reaped then). */
+int kms_devnet_spawn(char *const argv[], const char *cwd, int log_fd, pid_t *pid,
+                     eth_error *err) ETH_WARN_UNUSED;
 
 /* Reads /proc/PID/stat: *start gets the start time in clock ticks after boot, *zombie whether
  * it has exited and waits to be reaped. Returns 0, or -1 if there is no such process. */
