@@ -187,7 +187,8 @@ static void account(const demo *d)
            "  app        %s  deployed and registered through the factory\n"
            "  The app's boot was denied: its OS image was not allowed. Owners 1 and 2 signed a\n"
            "  Safe transaction that scheduled addOsImageHash; after the delay they signed its\n"
-           "  execution. The boot is allowed now, and verify proved the deployment on chain.\n",
+           "  execution. The boot is allowed now, verify proved the deployment on chain, and the\n"
+           "  policy's history shows the change with the signers and the timelock operation.\n",
            kms, tl, safe, d->app);
     if (d->keep)
         printf("  Files: %s\n", d->dir);
@@ -252,6 +253,12 @@ static int run_demo(cli_call *c)
     if (rc == CLI_OK)
         rc = step(&d, "verify the deployment on chain", 0, NULL, "verify --devnet");
     if (rc == CLI_OK)
+        rc = step(&d, "what an auditor sees: the live policy and who can change it", 0, NULL,
+                  "policy show --devnet");
+    if (rc == CLI_OK)
+        rc = step(&d, "and every change, with the path it took", 0, NULL,
+                  "policy history --devnet");
+    if (rc == CLI_OK)
         account(&d);
     cleanup(&d);
     return rc;
@@ -275,8 +282,9 @@ const cli_action CMD_DEMO = {
     "Starts a devnet, deploys model C (a 2-of-3 Safe behind a 1-day timelock), registers an\n"
     "app through the factory, shows its boot denied, walks one governance round (a proposal,\n"
     "two signatures, schedule, a day of time travel, execute) that allows its OS image, shows\n"
-    "the boot allowed, verifies the deployment, and stops the devnet. Every step is a kmsctl\n"
-    "command, printed as you would type it.",
+    "the boot allowed, verifies the deployment, shows the policy and its history as an auditor\n"
+    "reads them, and stops the devnet. Every step is a kmsctl command, printed as you would\n"
+    "type it.",
     "$ kmsctl demo\nkmsctl demo: the main job on a local chain, in /tmp/kmsctl-demo-Ab12Cd\n\n"
     "== a local chain with Safe v1.4.1 at its canonical addresses ==\n$ kmsctl devnet start "
     "--port 0\n...",

@@ -204,6 +204,10 @@ expect "renounce needs its flag" 2 "i-understand-this-freezes-the-policy" kms re
 # ===== the demo: the main job end to end, nothing left running =====
 TMPDIR="$tmp" expect "kmsctl demo" 0 "allowed: the app may boot" demo
 grep -q "27 checks, 0 failed" "$tmp/out" && ok || bad "the demo's verify did not pass"
+grep -q "DstackKms: a 2-of-3 Safe 0x.* through a 1 d timelock" "$tmp/out" && ok ||
+  bad "the demo's policy show has no summary line"
+grep -q "os-image 0x0505.* allowed" "$tmp/out" && grep -q "signed by 0x3C44..93BC, 0x7099..79C8" "$tmp/out" &&
+  ok || bad "the demo's policy history lacks the change and its signers"
 ls -d "$tmp"/kmsctl-demo-* >/dev/null 2>&1 && bad "the demo left its folder" || ok
 pgrep -f "$tmp/kmsctl-demo-" >/dev/null && bad "the demo left a process running" || ok
 
