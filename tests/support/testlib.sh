@@ -11,6 +11,9 @@
 #   js EXPR              evaluates EXPR (JavaScript) on `v`, the JSON of the last run's stdout
 #   check NAME EXPR      EXPR (on the last run's JSON) must be true
 #   summary NAME         prints "NAME: N passed, M failed"; returns 1 on a failure
+#   same_manifest A B    true if the deployment manifests A and B are equal but for block
+#                        numbers (anvil mines a block per arrival, and two transactions sent
+#                        back to back sometimes arrive together and share one)
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
@@ -55,4 +58,11 @@ check() {
 summary() {
   echo "$1: $pass passed, $fail failed"
   [ "$fail" = 0 ]
+}
+
+same_manifest() {
+  node -e 'const fs = require("fs");
+    const skip = (k, x) => (k === "block" || k === "executedInBlock" ? undefined : x);
+    const [a, b] = process.argv.slice(1).map(f => JSON.stringify(JSON.parse(fs.readFileSync(f)), skip));
+    process.exit(a === b ? 0 : 1)' "$1" "$2"
 }
