@@ -70,11 +70,13 @@ asan-serve-test: build-asan
 
 # On a devnet (tests/integration): no key or password in argv, the environment, core dumps,
 # output or files (secrets.sh); deploy and governance through a proxy that injects faults,
-# each stopping with one sentence and resuming to the undisturbed manifest (faults.sh).
-# About 45 s.
+# each stopping with one sentence and resuming to the undisturbed manifest (faults.sh); the
+# policy audit and kmsctl serve through it: one sentence and then the undisturbed output, fail
+# closed and allowed again within a second (faults_read.sh). About 80 s.
 hardening-test: build
 	bash tests/integration/secrets.sh $(BUILD)/kmsctl
 	bash tests/integration/faults.sh $(BUILD)/kmsctl
+	bash tests/integration/faults_read.sh $(BUILD)/kmsctl
 
 # On a devnet (tests/integration/policy.sh): policy show|history|diff|pending|watch after each
 # model's deployment and a governance round, a mismatch, a node that refuses wide getLogs,

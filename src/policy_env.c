@@ -60,6 +60,10 @@ int cli_audit_open(const cli_call *c, cli_audit_env *e)
         rc = load_manifest(c, e);
     if (rc != CLI_OK)
         return rc;
+    if (e->has_manifest && e->m.chain_id != e->pe.chain.chain_id) /* its addresses mean nothing */
+        return cli_fail("the manifest is for chain %llu, but the node at %s is on chain %llu: "
+                        "check --rpc-url", (unsigned long long)e->m.chain_id,
+                        e->pe.chain.url_shown, (unsigned long long)e->pe.chain.chain_id);
     if (!from && e->has_manifest)
         e->origin = e->m.first_block;
     eth_error err = {0};

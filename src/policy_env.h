@@ -29,8 +29,9 @@ typedef struct cli_audit_env {
     cli_progress_line line; /* net's progress line */
 } cli_audit_env;
 
-/* Opens what c names (CLI_KMS_FLAGS, CLI_CHAIN_FLAGS, CLI_AUDIT_FLAGS). Returns CLI_OK, or an
- * exit code (printed). *e is to be closed in every case. */
+/* Opens what c names (CLI_KMS_FLAGS, CLI_CHAIN_FLAGS, CLI_AUDIT_FLAGS). A manifest for another
+ * chain than the node's is refused. Returns CLI_OK, or an exit code (printed). *e is to be
+ * closed in every case. */
 int cli_audit_open(const cli_call *c, cli_audit_env *e);
 
 /* Releases e (and ends its progress line). */

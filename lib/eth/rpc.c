@@ -314,17 +314,21 @@ int eth_rpc_reply_single(eth_rpc_reply *r, uint64_t id, json_t **result, eth_err
 }
 
 /* Files each answer of the batch reply arr under its request (ids first..first+n-1); seen
- * marks the requests answered so far (a second answer for one id is an error). */
-static void match_batch(eth_rpc_reply *r, const json_t *arr, eth_rpc_req *reqs, size_t n,
+ * marks the requests answered so far (a second answer for one id is an error). Returns true
+ * when an answer has an id of no request of the batch (null aside: an unread request). */
+static bool match_batch(eth_rpc_reply *r, const json_t *arr, eth_rpc_req *reqs, size_t n,
                         uint64_t first, bool *seen)
 {
     size_t i;
     json_t *o;
+    bool foreign = false;
     json_array_foreach(arr, i, o) {
         json_t *rid = json_object_get(o, "id");
         uint64_t id = json_is_integer(rid) ? (uint64_t)json_integer_value(rid) : 0;
-        if (id < first || id - first >= n)
+        if (id < first || id - first >= n) {
+            foreign |= rid && !json_is_null(rid);
             continue;
+        }
         eth_rpc_req *q = &reqs[id - first];
         json_decref(q->result);
         q->result = NULL;
@@ -334,6 +338,7 @@ static void match_batch(eth_rpc_reply *r, const json_t *arr, eth_rpc_req *reqs, 
             q->rc = take_reply(r, o, id, &q->result, &q->err);
         seen[id - first] = true;
     }
+    return foreign;
 }
 
 /* Sets every request to "no answer", what it holds when its answer is missing. */
@@ -362,8 +367,11 @@ int eth_rpc_reply_batch(eth_rpc_reply *r, uint64_t first, eth_rpc_req *reqs, siz
     bool *seen = rc == 0 ? calloc(n ? n : 1, sizeof *seen) : NULL;
     if (rc == 0 && !seen)
         rc = eth_fail(err, ETH_ENOMEM, "out of memory");
-    if (rc == 0)
-        match_batch(r, doc, reqs, n, first, seen);
+    if (rc == 0 && match_batch(r, doc, reqs, n, first, seen))
+        for (size_t i = 0; i < n; i++) /* its answer is probably the one under another id */
+            if (!seen[i])
+                reqs[i].rc = eth_fail(&reqs[i].err, ETH_ERPC, "%s: the reply answers another "
+                                                              "request (id)", r->shown);
     free(seen);
     json_decref(doc);
     return rc;

@@ -73,26 +73,45 @@ static int read_timelock(eth_rpc *rpc, const at_block *at, int depth, kms_contro
     return rc;
 }
 
-/* Reads the kind of a contract at addr: a timelock, a Safe, or neither. */
+/* True when a probe failed with rc because the node could not be asked (no answer in time, a
+ * transport failure, a reply that is no JSON-RPC answer): that says nothing about the contract.
+ * A JSON-RPC error from the node (a revert; geth's -32000 for a revert without data) is the
+ * contract's answer: not that kind of contract. */
+static bool not_asked(const eth_rpc *rpc, int rc)
+{
+    return rc == -ETH_ETIMEOUT || (rc == -ETH_ERPC && eth_rpc_last_code(rpc) == 0);
+}
+
+/* Reads the kind of a contract at addr: a timelock, a Safe, or neither. A probe the node could
+ * not answer is an error, never "neither". */
 static int read_contract(eth_rpc *rpc, const at_block *at, int depth, kms_control *g,
                          eth_error *err)
 {
-    eth_error ignored;
+    eth_error probe;
     if (depth > KMS_CTRL_MAX_DEPTH) {
         g->unread = true;
         return 0;
     }
-    if (kms_timelock_min_delay(rpc, g->addr, at->tag, &g->min_delay, &ignored) == 0)
+    int rc = kms_timelock_min_delay(rpc, g->addr, at->tag, &g->min_delay, &probe);
+    if (rc == 0)
         return read_timelock(rpc, at, depth + 1, g, err);
+    if (not_asked(rpc, rc)) {
+        *err = probe;
+        return rc;
+    }
     kms_safe_info *info = malloc(sizeof *info);
     if (!info)
         return eth_fail(err, ETH_ENOMEM, "out of memory");
-    int rc = 0;
-    if (kms_safe_read(rpc, g->addr, at->tag, info, &ignored) == 0 && info->threshold > 0) {
+    rc = kms_safe_read(rpc, g->addr, at->tag, info, &probe);
+    if (rc == 0 && info->threshold > 0) {
         g->kind = KMS_CTRL_SAFE;
         g->threshold = info->threshold;
         rc = read_each(rpc, (const uint8_t(*)[20])info->owners, info->nowners, at, depth + 1,
                        &g->members, &g->nmembers, err);
+    } else if (rc && not_asked(rpc, rc)) {
+        *err = probe;
+    } else {
+        rc = 0;
     }
     free(info);
     return rc;

@@ -39,16 +39,23 @@ static bool has(const kms_audit_targets *t, const uint8_t addr[20])
     return false;
 }
 
-/* Adds addr to t's timelocks when it is one and is not there yet. */
+/* Adds addr to t's timelocks when it is one and is not there yet. A node that cannot be asked
+ * (no answer in time, a transport failure, a reply that is no JSON-RPC answer) is an error; its
+ * JSON-RPC error (a revert) means addr is no timelock. */
 static int add_if_timelock(eth_rpc *rpc, const char *tag, const uint8_t addr[20],
-                           kms_audit_targets *t)
+                           kms_audit_targets *t, eth_error *err)
 {
     uint64_t delay;
-    eth_error ignored;
-    if (memcmp(addr, ZERO, 20) == 0 || has(t, addr) ||
-        kms_timelock_min_delay(rpc, addr, tag, &delay, &ignored) != 0)
+    eth_error probe;
+    if (memcmp(addr, ZERO, 20) == 0 || has(t, addr))
         return 0;
-    memcpy(t->timelocks[t->ntimelocks++], addr, 20);
+    int rc = kms_timelock_min_delay(rpc, addr, tag, &delay, &probe);
+    if (rc == -ETH_ETIMEOUT || (rc == -ETH_ERPC && eth_rpc_last_code(rpc) == 0)) {
+        *err = probe;
+        return rc;
+    }
+    if (rc == 0)
+        memcpy(t->timelocks[t->ntimelocks++], addr, 20);
     return 0;
 }
 
@@ -64,7 +71,7 @@ static int find_timelocks(eth_rpc *rpc, const char *tag, kms_audit_targets *t, e
             eth_error e;
             int vr = kms_view(rpc, t->contracts[i], NULL, tag, SIGS[k], NULL, 0, &r, &e);
             if (vr == 0 && kms_result_address(&r, 0, who, &e) == 0)
-                rc = add_if_timelock(rpc, tag, who, t);
+                rc = add_if_timelock(rpc, tag, who, t, err);
             else if (vr == -ETH_ERPC || vr == -ETH_ETIMEOUT)
                 rc = eth_fail(err, e.code, "%s", e.msg);
             kms_result_clear(&r);

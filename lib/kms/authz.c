@@ -144,10 +144,8 @@ bool kms_authz_cached(const kms_authz_shared *s, size_t i, uint64_t block, kms_a
 void kms_authz_failed(kms_authz_shared *s, size_t i, bool down)
 {
     pthread_mutex_lock(&s->mu);
-    if (down) {
+    if (down)
         s->p[i].up = false;
-        s->p[i].chain_checked = false;
-    }
     s->p[i].errors++;
     pthread_mutex_unlock(&s->mu);
 }
@@ -168,7 +166,8 @@ bool kms_authz_usable(const kms_authz_shared *s, size_t i, uint64_t now, const c
 
 /* ---- the tracker ---- */
 
-/* Reads the chain id of provider i and checks it against the expected (or first learned) one. */
+/* Reads the chain id of provider i and checks it against the expected (or first learned) one;
+ * says when it moves to another chain and when it is back. */
 static int check_chain(kms_authz *a, size_t i, const kms_progress *notes, eth_error *err)
 {
     kms_authz_shared *s = a->s;
@@ -182,11 +181,13 @@ static int check_chain(kms_authz *a, size_t i, const kms_progress *notes, eth_er
     bool wrong = id != s->chain_id, was_wrong = s->p[i].wrong_chain;
     uint64_t want = s->chain_id;
     s->p[i].wrong_chain = wrong;
-    s->p[i].chain_checked = !wrong;
     pthread_mutex_unlock(&s->mu);
     if (wrong && !was_wrong)
-        kms_progress_say(notes, "provider %s is on chain %llu, not %llu: never used",
+        kms_progress_say(notes, "provider %s is on chain %llu, not %llu: not used while it is",
                          s->p[i].shown, (unsigned long long)id, (unsigned long long)want);
+    else if (was_wrong && !wrong)
+        kms_progress_say(notes, "provider %s is on chain %llu again", s->p[i].shown,
+                         (unsigned long long)want);
     return wrong ? eth_fail(err, ETH_ESTATE, "on chain %llu", (unsigned long long)id) : 0;
 }
 
@@ -241,10 +242,8 @@ static bool poll_one(kms_authz *a, size_t i, const kms_progress *notes)
     eth_error err = {0};
     eth_block head;
     uint64_t pinned = 0;
-    pthread_mutex_lock(&s->mu);
-    bool checked = s->p[i].chain_checked, moved = true;
-    pthread_mutex_unlock(&s->mu);
-    int rc = checked ? 0 : check_chain(a, i, notes, &err);
+    bool moved = true;
+    int rc = check_chain(a, i, notes, &err); /* at every poll: a node may change chains */
     if (rc == -ETH_ESTATE)
         return false;
     if (rc == 0)

@@ -84,11 +84,12 @@ int kms_authz_open(kms_authz_shared *s, kms_authz **out, eth_error *err) ETH_WAR
 /* Stops a's helper threads, closes its connections and frees it. NULL is fine. */
 void kms_authz_free(kms_authz *a);
 
-/* The tracker's step: polls every provider once with a's connections (newest block; the safe or
- * finalized one; the chain id when the provider was down or new; gatewayAppId() and
- * appImplementation() at a new pinned block) and updates the shared state. Each change worth a
- * log line (a provider down or back, on the wrong chain, a new pinned block) goes to notes
- * (NULL: none). Returns the number of usable providers. */
+/* The tracker's step: polls every provider once with a's connections (its chain id; newest
+ * block; the safe or finalized one; gatewayAppId() and appImplementation() at a new pinned
+ * block) and updates the shared state: a provider that answers another chain id is not usable
+ * until it answers the expected one again. Each change worth a log line (a provider down or
+ * back, on the wrong chain or back on the right one, a new pinned block) goes to notes (NULL:
+ * none). Returns the number of usable providers. */
 size_t kms_authz_refresh(kms_authz *a, const kms_progress *notes);
 
 /* kms_authz_refresh of provider i (< the number of URLs) alone: true if it is usable after the

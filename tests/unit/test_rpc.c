@@ -463,8 +463,20 @@ static void test_reply_batch(void **state)
     assert_int_equal(q[1].rc, 0);
     assert_string_equal(json_string_value(q[1].result), "0x2");
     json_decref(q[1].result);
+    /* id 7 answers no request of the batch: the one left without an answer says so */
     assert_int_equal(q[2].rc, -ETH_ERPC);
-    assert_string_equal(q[2].err.msg, "http://n: no answer to this request in the batch");
+    assert_string_equal(q[2].err.msg, "http://n: the reply answers another request (id)");
+    /* an id missing, and no answer under another id: no answer */
+    const char *missing = "[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x1\"},"
+                          "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,"
+                          "\"message\":\"Invalid request\"}}]";
+    r = (eth_rpc_reply){.shown = "http://n", .body = missing, .body_len = strlen(missing),
+                        .http = 200};
+    assert_int_equal(eth_rpc_reply_batch(&r, 1, q, 2, &e), 0);
+    assert_int_equal(q[0].rc, 0);
+    json_decref(q[0].result);
+    assert_int_equal(q[1].rc, -ETH_ERPC);
+    assert_string_equal(q[1].err.msg, "http://n: no answer to this request in the batch");
     /* a batch refused as a whole: every request is left without an answer */
     const char *refused = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32005,"
                           "\"message\":\"batch too large\"}}";
@@ -513,7 +525,7 @@ static void test_batch_wrong_ids(void **state)
     assert_int_equal(eth_rpc_batch(rpc, reqs, 2, &e), 0);
     for (int i = 0; i < 2; i++) {
         assert_int_equal(reqs[i].rc, -ETH_ERPC);
-        assert_non_null(strstr(reqs[i].err.msg, "no answer to this request in the batch"));
+        assert_non_null(strstr(reqs[i].err.msg, "the reply answers another request (id)"));
         assert_null(reqs[i].result);
     }
     json_decref(none);

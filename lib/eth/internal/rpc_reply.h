@@ -33,11 +33,12 @@ int eth_rpc_reply_single(eth_rpc_reply *r, uint64_t id, json_t **result, eth_err
 /* Reads r as the reply to the batch reqs[0..n) (method and params unused), whose ids are
  * first..first+n-1. Every request is first set to "no answer" (result NULL, rc -ETH_ERPC).
  * Returns 0 when the batch itself was answered: each request then holds its own rc, err and
- * result as eth_rpc_reply_single gives them, "no answer" for an id the reply lacks, -ETH_ERPC
- * for an id answered twice; answers with other ids are ignored. Or, with every request left at
- * "no answer": -ETH_ERPC / -ETH_EREVERT for a reply that answers no request (a JSON-RPC error
- * for the whole batch, not an array, not JSON, empty), or -ETH_ENOMEM. Sets r->last_code. The
- * caller json_decrefs each result. */
+ * result as eth_rpc_reply_single gives them, "no answer" for an id the reply lacks (or, when
+ * an answer carries an id of no request here, "the reply answers another request (id)"),
+ * -ETH_ERPC for an id answered twice; answers with other ids are not used. Or, with every
+ * request left at "no answer": -ETH_ERPC / -ETH_EREVERT for a reply that answers no request (a
+ * JSON-RPC error for the whole batch, not an array, not JSON, empty), or -ETH_ENOMEM. Sets
+ * r->last_code. The caller json_decrefs each result. */
 int eth_rpc_reply_batch(eth_rpc_reply *r, uint64_t first, eth_rpc_req *reqs, size_t n,
                         eth_error *err) ETH_WARN_UNUSED;
 

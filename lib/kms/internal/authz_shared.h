@@ -28,8 +28,7 @@ typedef struct kms_authz_node {
     char *url;
     char shown[128];
     bool up;            /* the tracker's last poll succeeded (and no request failed since) */
-    bool chain_checked; /* its chain id was read since it last came up */
-    bool wrong_chain;
+    bool wrong_chain;   /* its chain id, read at every poll, is not the expected one */
     bool said_down;     /* the tracker reported it down and not back yet */
     bool has_head;
     uint64_t head, head_time, pinned;
