@@ -39,8 +39,6 @@ ARGS=(--model safe-timelock --safe-owners "$DEV1,$DEV2,$DEV3" --safe-threshold 2
   --config "$tmp/small.json" --private-key-file "$tmp/dev5.key" --yes --gas-price 3gwei
   --priority-gas-price 1gwei)
 RESUME=(--resume --private-key-file "$tmp/dev5.key" --yes)
-# libcurl's phrases and a bare 4-byte selector have no place in a message for people.
-RAW='curl|Failed to|Couldn.t|Recv failure|transfer closed|Empty reply|0x[0-9a-fA-F]{8}([^0-9a-fA-F]|$)'
 
 devnet_restart() {
   "$KMSCTL" devnet stop >/dev/null 2>&1
@@ -82,7 +80,7 @@ sentence() {
   else
     ok
   fi
-  refute "$1: libcurl text or a raw selector" "$RAW"
+  plain "$1"
 }
 
 # --- the reference: an undisturbed deployment on a fresh devnet ---

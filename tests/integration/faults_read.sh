@@ -37,8 +37,6 @@ ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 h() { printf '%s' "$(printf "$1%.0s" {1..32})"; } # h 11: 1111...11 (32 bytes, no 0x)
 field() { node -e 'let v = JSON.parse(require("fs").readFileSync(process.argv[1]));
   for (const k of process.argv[2].split(".")) v = v[k]; console.log(v)' "$1" "$2"; }
-# libcurl's phrases and a bare 4-byte selector have no place in a message for people.
-RAW='curl|Failed to|Couldn.t|Recv failure|transfer closed|Empty reply|0x[0-9a-fA-F]{8}([^0-9a-fA-F]|$)'
 UNAVAILABLE='{"isAllowed":false,"reason":"authorization backend unavailable","gatewayAppId":""}'
 ALLOWED='{"isAllowed":true,"reason":"","gatewayAppId":"gw-read"}'
 
@@ -126,12 +124,7 @@ one_sentence() {
   else
     ok
   fi
-  # (jansson's "near '...'" quotes the cut reply, whatever it holds: not a word of kmsctl's)
-  if sed "s/ near '[^']*'//" <<<"$err" | grep -qE -- "$RAW"; then
-    bad "$1: libcurl text or a raw selector: ${err:0:1000}"
-  else
-    ok
-  fi
+  plain "$1"
 }
 
 # same_as_reference NAME CMD: the last run printed exactly what the reference run of CMD did.

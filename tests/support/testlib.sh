@@ -11,6 +11,9 @@
 #   js EXPR              evaluates EXPR (JavaScript) on `v`, the JSON of the last run's stdout
 #   check NAME EXPR      EXPR (on the last run's JSON) must be true
 #   summary NAME         prints "NAME: N passed, M failed"; returns 1 on a failure
+#   plain NAME           the last run's stderr has no libcurl phrase and no bare 4-byte
+#                        selector: words for people (what jansson quotes of a cut reply after
+#                        "near" is the reply's, not kmsctl's, and is left out)
 #   same_manifest A B    true if the deployment manifests A and B are equal but for block
 #                        numbers (anvil mines a block per arrival, and two transactions sent
 #                        back to back sometimes arrive together and share one)
@@ -65,4 +68,13 @@ same_manifest() {
     const skip = (k, x) => (k === "block" || k === "executedInBlock" ? undefined : x);
     const [a, b] = process.argv.slice(1).map(f => JSON.stringify(JSON.parse(fs.readFileSync(f)), skip));
     process.exit(a === b ? 0 : 1)' "$1" "$2"
+}
+
+RAW_WORDS='curl|Failed to|Couldn.t|Recv failure|transfer closed|Empty reply|0x[0-9a-fA-F]{8}([^0-9a-fA-F]|$)'
+plain() {
+  if sed "s/ near '[^']*'//" <<<"$err" | grep -qE -- "$RAW_WORDS"; then
+    bad "$1: libcurl text or a raw selector: ${err:0:1000}"
+  else
+    ok
+  fi
 }
