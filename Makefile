@@ -80,10 +80,14 @@ hardening-test: build
 
 # On a devnet (tests/integration/policy.sh): policy show|history|diff|pending|watch after each
 # model's deployment and a governance round, a mismatch, a node that refuses wide getLogs,
-# compose-hash; through the gcc and the ASan+UBSan binaries (about 20 s).
+# compose-hash; then (policy_model.sh) a scripted series of changes under model C checked
+# against the suite's own model of the policy: show (now and at past blocks), history, diff,
+# pending and watch; through the gcc and the ASan+UBSan binaries (about 55 s).
 policy-test: build build-asan
 	bash tests/integration/policy.sh $(BUILD)/kmsctl
+	bash tests/integration/policy_model.sh $(BUILD)/kmsctl
 	bash tests/integration/policy.sh $(ASAN_BUILD)/kmsctl
+	bash tests/integration/policy_model.sh $(ASAN_BUILD)/kmsctl
 
 # Everything but the long fuzz and benchmark runs.
 test: unit-test asan-test cli-test asan-cli-test diff-test asan-diff-test contracts-test devnet-test \

@@ -164,13 +164,17 @@ static const kms_audit_app *app_in(const kms_audit_state *s, const uint8_t addr[
     return NULL;
 }
 
-/* An app only one side has: its controller and its sets, all added (or all removed). */
+/* An app only one side has: its controller (or, for a registered contract that is no
+ * DstackApp, that its policy cannot be read) and its sets, all added (or all removed). */
 static void whole_app(differ *d, const kms_audit_app *x, bool gone)
 {
     static const kms_b32_list NONE;
     char words[900], w[1024];
-    kms_control_words(&x->control, words, sizeof words);
-    snprintf(w, sizeof w, "controlled by %s", words);
+    if (x->is_app) {
+        kms_control_words(&x->control, words, sizeof words);
+        snprintf(w, sizeof w, "controlled by %s", words);
+    } else /* nothing of it was read: its zeroed control would say "nobody" */
+        snprintf(w, sizeof w, "not a DstackApp (its policy cannot be read)");
     add(d, gone ? KMS_DIFF_REMOVED : KMS_DIFF_ADDED, "app", gone ? w : "", gone ? "" : w);
     const kms_b32_list *h = &x->compose_hashes.members, *v = &x->devices.members;
     set(d, "compose-hash", gone ? h : &NONE, gone ? &NONE : h, false);

@@ -236,6 +236,14 @@ static void test_summary_and_warnings(void **state)
     assert_int_equal(kms_audit_state_mismatches(&s), 1);
 }
 
+/* Makes APP (at 0x8888..8888) the only app state S has. */
+static void give_app(kms_audit_state *s, kms_audit_app *app)
+{
+    memset(app->addr, 0x88, 20);
+    s->app = app;
+    s->napps = 1;
+}
+
 static void test_diff(void **state)
 {
     (void)state;
@@ -246,14 +254,12 @@ static void test_diff(void **state)
     memcpy(b_items[1], V3, 32);
     memcpy(hashes[0], V3, 32);
     kms_audit_app app = {.is_app = true, .control = node(KMS_CTRL_EOA, 7)};
-    memset(app.addr, 0x88, 20);
     app.compose_hashes.members = list(hashes, 1);
     kms_audit_state a = {.control = node(KMS_CTRL_EOA, 1)}, b = a;
     a.os_images.members = list(a_items, 2);
     b.os_images.members = list(b_items, 2);
     memset(b.owner, 0x55, 20);
-    b.app = &app;
-    b.napps = 1;
+    give_app(&b, &app);
     kms_audit_diff d;
     eth_error e;
     assert_int_equal(kms_audit_diff_states(&a, &b, &d, &e), 0);
@@ -278,6 +284,30 @@ static void test_diff(void **state)
     kms_audit_diff_clear(&d);
 }
 
+/* A registered contract that is no DstackApp (a stranger may register anything): nothing of it
+ * was read, so the diff says so rather than "controlled by nobody (ownership renounced)". */
+static void test_diff_not_an_app(void **state)
+{
+    (void)state;
+    kms_audit_app app = {.is_app = false};
+    kms_audit_state a = {.control = node(KMS_CTRL_EOA, 1)}, b = a;
+    give_app(&b, &app);
+    kms_audit_diff d;
+    eth_error e;
+    assert_int_equal(kms_audit_diff_states(&a, &b, &d, &e), 0);
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.items[0].kind, KMS_DIFF_ADDED);
+    assert_string_equal(d.items[0].where, "app 0x8888..8888");
+    assert_string_equal(d.items[0].what, "app");
+    assert_string_equal(d.items[0].after, "not a DstackApp (its policy cannot be read)");
+    kms_audit_diff_clear(&d);
+    assert_int_equal(kms_audit_diff_states(&b, &a, &d, &e), 0);
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.items[0].kind, KMS_DIFF_REMOVED);
+    assert_string_equal(d.items[0].before, "not a DstackApp (its policy cannot be read)");
+    kms_audit_diff_clear(&d);
+}
+
 int main(void)
 {
     memset(V1, 1, 32);
@@ -290,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_change_words),
         cmocka_unit_test(test_summary_and_warnings),
         cmocka_unit_test(test_diff),
+        cmocka_unit_test(test_diff_not_an_app),
     };
     return cmocka_run_group_tests_name("audit_words", tests, setup, NULL);
 }
