@@ -11,9 +11,15 @@
 #   `kmsctl policy history` against a cast script that reads the PolicyChanged events with
 #     `cast logs` and each change's transaction (`cast tx`, for its sender and input) and block
 #     time (`cast block`), 8 at a time;
-# and prints wall times and ratios. The cast scripts print less than kmsctl does (no summary, no
-# decoding, no paths through Safes or timelocks, which this model does not have), so the
-# comparison favours them.
+# and, as the floor of both, the raw eth_getLogs of the same events over the same blocks
+# (kmsctl's own queries: from the deployment's first block to the head, for the KMS and every
+# app address), sent as plain JSON-RPC by node, one request per query over the whole range,
+# halved while the node refuses it, timed from the first request to the last reply parsed (the
+# HTTP client warmed up first).
+# It prints wall times and ratios: cast script / kmsctl, and kmsctl / raw getLogs (what kmsctl
+# costs over fetching the events alone). The cast scripts print less than kmsctl does (no
+# summary, no decoding, no paths through Safes or timelocks, which this model does not have),
+# so that comparison favours them.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 KMSCTL=$(cd "$(dirname "${1:-$ROOT/build/kmsctl}")" && pwd)/$(basename "${1:-kmsctl}")
@@ -167,9 +173,63 @@ events=$("$CAST" logs --rpc-url "$URL" --from-block "$FROM" --to-block "$TO" --j
   'PolicyChanged(address indexed,bytes32 indexed,bytes32 indexed,bool)' | count)
 echo "history: kmsctl reads $n changes (the app's creation included), cast logs $events PolicyChanged" >&2
 
-printf '%-16s %12s %12s %8s\n' "" "kmsctl s" "cast s" "x"
+# ---- the raw eth_getLogs reference ----
+# The events kmsctl asks for, over the blocks it reads (the manifest's first block to the head):
+#   show: the KMS's set events (OS images, KMS MRs, KMS devices, AppRegistered), and the apps'
+#     set events (compose hashes, devices);
+#   history: the KMS's AppRegistered (which apps there are), then PolicyChanged, GatewayAppIdSet,
+#     KmsInfoSet and both ownership events of the KMS and every app.
+ORIGIN=$(node -e 'console.log(Math.min(...JSON.parse(require("fs").readFileSync("m.json"))
+  .transactions.map((t) => t.block)))')
+topics() { local t="" sig; for sig in "$@"; do t+=${t:+,}$(topic "$sig"); done; echo "$t"; }
+KMS_SETS=$(topics 'OsImageHashAdded(bytes32)' 'OsImageHashRemoved(bytes32)' 'KmsAggregatedMrAdded(bytes32)' \
+  'KmsAggregatedMrRemoved(bytes32)' 'KmsDeviceAdded(bytes32)' 'KmsDeviceRemoved(bytes32)' 'AppRegistered(address)')
+APP_SETS=$(topics 'ComposeHashAdded(bytes32)' 'ComposeHashRemoved(bytes32)' 'DeviceAdded(bytes32)' \
+  'DeviceRemoved(bytes32)')
+REGISTERED=$(topics 'AppRegistered(address)')
+CHANGE_EVENTS=$(topics 'PolicyChanged(address,bytes32,bytes32,bool)' 'GatewayAppIdSet(string)' \
+  'KmsInfoSet(bytes)' 'OwnershipTransferStarted(address,address)' 'OwnershipTransferred(address,address)')
+
+# raw_getlogs show|history: prints the seconds the queries took and the number of logs.
+raw_getlogs() {
+  node - "$URL" "$ORIGIN" "$TO" "$1" "$KMS" "$APP" "$KMS_SETS" "$APP_SETS" "$REGISTERED" \
+    "$CHANGE_EVENTS" <<'EOF'
+const [url, from, to, what, kms, app, kmsSets, appSets, registered, changes] = process.argv.slice(2);
+const queries = {
+  show: [[kms, kmsSets], [[app], appSets]],
+  history: [[kms, registered], [[kms, app], changes]],
+}[what];
+let id = 0;
+async function getLogs(address, topics, lo, hi) {
+  const body = JSON.stringify({ jsonrpc: '2.0', id: id++, method: 'eth_getLogs', params: [{ address,
+    topics: [topics.split(',')], fromBlock: '0x' + lo.toString(16), toBlock: '0x' + hi.toString(16) }] });
+  const r = await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' },
+                                      body })).json();
+  if (!r.error) return r.result;
+  if (lo === hi) throw new Error(JSON.stringify(r.error));
+  const mid = lo + Math.floor((hi - lo) / 2); // a range the node refuses: its halves, in turn
+  return (await getLogs(address, topics, lo, mid)).concat(await getLogs(address, topics, mid + 1, hi));
+}
+(async () => {
+  // node's HTTP client warms up on its first request (about 50 ms): not part of the reference
+  await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' },
+                     body: JSON.stringify({ jsonrpc: '2.0', id: id++, method: 'eth_chainId', params: [] }) });
+  const t0 = performance.now();
+  let n = 0;
+  for (const [address, topics] of queries)
+    n += (await getLogs(address, topics, Number(from), Number(to))).length;
+  console.log(((performance.now() - t0) / 1000).toFixed(4), n);
+})().catch((e) => { console.error(e); process.exit(1); });
+EOF
+}
+
+printf '%-16s %12s %12s %8s %12s %16s\n' "" "kmsctl s" "cast s" "x" "getLogs s" "kmsctl/getLogs"
 for what in show history; do
   k=$(seconds "ours_$what")
   c=$(seconds "cast_$what")
-  awk -v w="policy $what" -v k="$k" -v c="$c" 'BEGIN { printf "%-16s %12.2f %12.2f %8.1f\n", w, k, c, c / k }'
+  read -r r logs < <(raw_getlogs "$what") || true
+  [ -n "${r:-}" ] || { echo "the raw eth_getLogs for $what failed" >&2; exit 1; }
+  echo "raw eth_getLogs for $what: $logs logs in blocks $ORIGIN..$TO" >&2
+  awk -v w="policy $what" -v k="$k" -v c="$c" -v r="$r" \
+    'BEGIN { printf "%-16s %12.2f %12.2f %8.1f %12.3f %16.1f\n", w, k, c, c / k, r, k / r }'
 done
