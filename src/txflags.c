@@ -17,6 +17,8 @@ const cli_flag CLI_TX_FLAGS[] = {
     {"confirmations", "N", "blocks a transaction must have before it counts (default 1)", NULL,
      false},
     {"gas-margin", "PCT", "percent added to each gas estimate (default 20)", NULL, false},
+    {"wait-timeout", "DUR", "stop waiting for a transaction to be mined and confirmed\n"
+                            "after DUR (90s, 30m; default 10m; 0: no limit)", NULL, false},
     {"yes", NULL, "do not ask before sending (needed when stdin is not a terminal)", NULL, false},
     CLI_FLAGS_END,
 };
@@ -48,6 +50,23 @@ static int count(const cli_call *c, const char *flag, uint64_t max, unsigned *ou
     return CLI_OK;
 }
 
+/* The longest --wait-timeout: a week (a limit in ms that fits a long anywhere). */
+#define WAIT_MAX (7 * 86400)
+
+static int wait_timeout(const cli_call *c, long *ms)
+{
+    const char *text = cli_opt(c, "wait-timeout");
+    uint64_t s;
+    if (!text)
+        return CLI_OK;
+    char shown[ETH_CLIP_BUF];
+    if (cli_parse_duration(text, &s) != 0 || s > WAIT_MAX)
+        return cli_usage(c, "--wait-timeout '%s': expected a duration up to 7d (90s, 30m, 2h), "
+                            "or 0 to wait as long as it takes", eth_text_clipz(text, shown));
+    *ms = (long)s * 1000;
+    return CLI_OK;
+}
+
 int cli_tx_opts_parse(const cli_call *c, cli_tx_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -62,6 +81,8 @@ int cli_tx_opts_parse(const cli_call *c, cli_tx_opts *o)
         rc = count(c, "confirmations", 1000, &o->sender.confirmations);
     if (rc == CLI_OK)
         rc = count(c, "gas-margin", 500, &o->sender.gas_margin_pct);
+    if (rc == CLI_OK)
+        rc = wait_timeout(c, &o->sender.wait_timeout_ms);
     return rc;
 }
 

@@ -9,7 +9,7 @@
 #include "kms/sender.h"
 
 /* Flag set: --gas-price AMOUNT, --priority-gas-price AMOUNT, --legacy, --confirmations N,
- * --gas-margin PCT, --yes. */
+ * --gas-margin PCT, --wait-timeout DUR, --yes. */
 extern const cli_flag CLI_TX_FLAGS[];
 
 /* The sender's options from c's CLI_TX_FLAGS; the fee overrides point into this struct, so keep
@@ -21,7 +21,8 @@ typedef struct cli_tx_opts {
 } cli_tx_opts;
 
 /* Fills *o from c (c must declare CLI_TX_FLAGS), progress lines going to stderr. Amounts are
- * numbers with an optional unit ("30gwei", "0.5 gwei", "1000000000"). Returns CLI_OK, or
+ * numbers with an optional unit ("30gwei", "0.5 gwei", "1000000000"); --wait-timeout is a
+ * duration (0: no limit). Returns CLI_OK, or
  * CLI_USAGE (printed) for a value that does not parse. */
 int cli_tx_opts_parse(const cli_call *c, cli_tx_opts *o);
 

@@ -8,7 +8,8 @@
 #   - a resume on a node whose chain id changed is refused and leaves the journal as it was
 #   - a nonce that jumps stops the deployment before anything is signed; run again, it gives
 #     the reference manifest
-#   - receipts that disappear for a while are waited out (the reference manifest)
+#   - receipts that disappear for a while are waited out (the reference manifest); receipts
+#     that never come end the wait at --wait-timeout, and --resume then gives the reference
 #   - governance (model A: kms add-os-image-hash) under the same faults and a nonce that
 #     jumps: one sentence, exit 1; once the fault clears the same command allows the image
 # Every anvil and proxy started here is stopped on every exit path.
@@ -157,6 +158,23 @@ fault '{"fault": "receipt-null", "after": "eth_sendRawTransaction", "count": 20}
 expect "deploy while receipts disappear" 0 "Deployed" deploy --rpc-url "$PROXY" "${ARGS[@]}" --manifest "$d/m.json"
 grep -q "not mined yet" <<<"$err" && ok || bad "the wait for a missing receipt was not shown: $err"
 same_as_reference "$d/m.json" "deploy while receipts disappear"
+
+# --- receipts that never come: --wait-timeout ends the wait, --resume the deployment ---
+d="$tmp/receipts-gone"
+mkdir -p "$d"
+devnet_restart
+proxy_start
+fault '{"fault": "receipt-null", "after": "eth_sendRawTransaction", "count": 1000000}'
+t0=$(date +%s%N)
+run deploy --rpc-url "$PROXY" "${ARGS[@]}" --wait-timeout 2s --manifest "$d/m.json"
+t=$((($(date +%s%N) - t0) / 1000000))
+sentence "deploy whose receipts never come" "^kmsctl: .* is not mined after 2000 ms"
+[ "$t" -lt 15000 ] && ok || bad "--wait-timeout 2s: the deployment stopped after $t ms"
+grep -q "run the same command with --resume" <<<"$err" && [ -s "$d/m.journal.json" ] && ok ||
+  bad "a deployment that stopped waiting left no journal, or no word of --resume: $err"
+fault '{"fault": "none"}'
+expect "resume once receipts come" 0 "Deployed" deploy --rpc-url "$PROXY" "${RESUME[@]}" --manifest "$d/m.json"
+same_as_reference "$d/m.json" "resume once receipts come"
 
 # --- governance, model A: the owner's key sends at once ---
 expect "model direct for governance" 0 "Deployed" deploy --rpc-url "$URL" --model direct \
