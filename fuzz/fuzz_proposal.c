@@ -35,6 +35,14 @@ static void check_accepted(const kms_proposal *p)
     FUZZ_CHECK(memcmp(q.safe_tx_hash, p->safe_tx_hash, 32) == 0, "another safeTxHash");
     FUZZ_CHECK(q.nsigs == p->nsigs && kms_proposal_count_sigs(&q) == q.nsigs,
                "signatures lost or counted twice");
+    size_t nested = 0;
+    for (size_t i = 0; i < q.nnested; i++)
+        if (kms_proposal_count_nested(&q, q.nested[i].safe) == 0)
+            nested = SIZE_MAX;
+        else if (nested != SIZE_MAX)
+            nested++;
+    FUZZ_CHECK(q.nnested == p->nnested && nested == q.nnested,
+               "nested signatures lost or not counted");
     FUZZ_CHECK(kms_proposal_merge(&q, p, &added, &err) == 0 && added == 0,
                "merging a copy changed something");
     kms_proposal_clear(&q);

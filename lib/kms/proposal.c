@@ -62,6 +62,7 @@ void kms_proposal_clear(kms_proposal *p)
     kms_safe_tx_clear(&p->tx);
     free(p->description);
     free(p->sigs);
+    free(p->nested);
     free(p->owners);
     memset(p, 0, sizeof *p);
 }
@@ -155,11 +156,35 @@ static const kms_safe_sig *find_sig(const kms_proposal *p, const uint8_t owner[2
     return NULL;
 }
 
+/* Checks that sig, an ECDSA or eth_sign signature, recovers to its owner (who) over hash,
+ * which over names in the message. */
+static int verify_recovers(const uint8_t hash[32], const kms_safe_sig *sig, const char *who,
+                           const char *over, eth_error *err)
+{
+    enum kms_safe_sig_kind kind = kms_safe_sig_kind(sig);
+    bool eth_sign = kind == KMS_SAFE_SIG_ETH_SIGN;
+    uint8_t rsv[65];
+    kms_safe_sig got;
+    char by[43];
+    memcpy(rsv, sig->rsv, 65);
+    rsv[64] = (uint8_t)(rsv[64] - (eth_sign ? 4 : 0));
+    int rc = kms_safe_sig_from_rsv(hash, rsv, eth_sign, &got, err);
+    if (rc)
+        return eth_error_prefix(err, "the %s signature of %s: ", kms_proposal_kind_name(kind),
+                                who);
+    if (memcmp(got.owner, sig->owner, 20) == 0)
+        return 0;
+    eth_address_checksum(got.owner, by);
+    return eth_fail(err, ETH_EINVAL, "the %s signature of %s recovers to %s: it was not made by "
+                                     "that owner over %s", kms_proposal_kind_name(kind), who, by,
+                    over);
+}
+
 /* Checks that sig is its owner's signature of p's safeTxHash (an approved hash: that it names
  * its owner). */
 static int verify_sig(const kms_proposal *p, const kms_safe_sig *sig, eth_error *err)
 {
-    char who[43], by[43];
+    char who[43];
     eth_address_checksum(sig->owner, who);
     enum kms_safe_sig_kind kind = kms_safe_sig_kind(sig);
     if (kind == KMS_SAFE_SIG_UNKNOWN)
@@ -175,21 +200,7 @@ static int verify_sig(const kms_proposal *p, const kms_safe_sig *sig, eth_error 
                                              "its s zero", who);
         return 0;
     }
-    bool eth_sign = kind == KMS_SAFE_SIG_ETH_SIGN;
-    uint8_t rsv[65];
-    kms_safe_sig got;
-    memcpy(rsv, sig->rsv, 65);
-    rsv[64] = (uint8_t)(rsv[64] - (eth_sign ? 4 : 0));
-    int rc = kms_safe_sig_from_rsv(p->safe_tx_hash, rsv, eth_sign, &got, err);
-    if (rc)
-        return eth_error_prefix(err, "the %s signature of %s: ", kms_proposal_kind_name(kind),
-                                who);
-    if (memcmp(got.owner, sig->owner, 20) == 0)
-        return 0;
-    eth_address_checksum(got.owner, by);
-    return eth_fail(err, ETH_EINVAL, "the %s signature of %s recovers to %s: it was not made by "
-                                     "that owner over this transaction's safeTxHash",
-                    kms_proposal_kind_name(kind), who, by);
+    return verify_recovers(p->safe_tx_hash, sig, who, "this transaction's safeTxHash", err);
 }
 
 int kms_proposal_add_sig(kms_proposal *p, const kms_safe_sig *sig, eth_error *err)
@@ -223,6 +234,102 @@ int kms_proposal_add_sig(kms_proposal *p, const kms_safe_sig *sig, eth_error *er
     return 0;
 }
 
+void kms_proposal_nested_hash(const kms_proposal *p, const uint8_t safe[20], uint8_t out[32])
+{
+    uint8_t encoded[66] = {0x19, 0x01};
+    memcpy(encoded + 2, p->domain_hash, 32);
+    memcpy(encoded + 34, p->message_hash, 32);
+    kms_safe_message_hash(p->chain_id, safe, encoded, sizeof encoded, out);
+}
+
+static const kms_safe_nested_sig *find_nested(const kms_proposal *p, const uint8_t safe[20],
+                                              const uint8_t owner[20])
+{
+    for (size_t i = 0; i < p->nnested; i++)
+        if (memcmp(p->nested[i].safe, safe, 20) == 0 &&
+            memcmp(p->nested[i].sig.owner, owner, 20) == 0)
+            return &p->nested[i];
+    return NULL;
+}
+
+/* Checks ns: a kind that can be made offline, for an owner Safe of p, recovering to its owner
+ * over the nested hash. */
+static int verify_nested(const kms_proposal *p, const kms_safe_nested_sig *ns, eth_error *err)
+{
+    char who[43], inner[43], safe[43], over[160];
+    eth_address_checksum(ns->sig.owner, who);
+    eth_address_checksum(ns->safe, inner);
+    eth_address_checksum(p->safe, safe);
+    enum kms_safe_sig_kind kind = kms_safe_sig_kind(&ns->sig);
+    if (kind != KMS_SAFE_SIG_ECDSA && kind != KMS_SAFE_SIG_ETH_SIGN)
+        return eth_fail(err, ETH_EUNSUP, "the signature of %s for Safe %s has v %u: a signature "
+                                         "for an owner Safe must be ECDSA (27, 28) or eth_sign "
+                                         "(31, 32)", who, inner, ns->sig.rsv[64]);
+    if (memcmp(ns->safe, ns->sig.owner, 20) == 0 || memcmp(ns->safe, p->safe, 20) == 0)
+        return eth_fail(err, ETH_EINVAL, "a signature by %s for Safe %s: a Safe cannot sign for "
+                                         "itself", who, inner);
+    if (p->nowners && !kms_proposal_is_owner(p, ns->safe))
+        return eth_fail(err, ETH_EINVAL, "%s is not an owner of Safe %s (%zu owners, threshold "
+                                         "%llu): signatures for it do not count", inner, safe,
+                        p->nowners, (unsigned long long)p->threshold);
+    uint8_t hash[32];
+    kms_proposal_nested_hash(p, ns->safe, hash);
+    snprintf(over, sizeof over, "this transaction's SafeMessage hash for Safe %s", inner);
+    return verify_recovers(hash, &ns->sig, who, over, err);
+}
+
+int kms_proposal_add_nested_sig(kms_proposal *p, const kms_safe_nested_sig *ns, eth_error *err)
+{
+    const kms_safe_nested_sig *old = find_nested(p, ns->safe, ns->sig.owner);
+    if (old && memcmp(old->sig.rsv, ns->sig.rsv, 65) == 0)
+        return 0;
+    if (old) {
+        char who[43], inner[43];
+        eth_address_checksum(ns->sig.owner, who);
+        eth_address_checksum(ns->safe, inner);
+        return eth_fail(err, ETH_EINVAL, "%s already signed this transaction for Safe %s with "
+                                         "another signature: keep one", who, inner);
+    }
+    if (p->nnested >= KMS_PROPOSAL_MAX_SIGS)
+        return eth_fail(err, ETH_ERANGE, "a proposal holds at most %d signatures for owner Safes",
+                        KMS_PROPOSAL_MAX_SIGS);
+    int rc = verify_nested(p, ns, err);
+    if (rc)
+        return rc;
+    kms_safe_nested_sig *more = realloc(p->nested, (p->nnested + 1) * sizeof *more);
+    if (!more)
+        return eth_fail(err, ETH_ENOMEM, "out of memory adding a signature");
+    more[p->nnested++] = *ns;
+    p->nested = more;
+    return 0;
+}
+
+size_t kms_proposal_count_nested(const kms_proposal *p, const uint8_t safe[20])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->nnested; i++)
+        n += memcmp(p->nested[i].safe, safe, 20) == 0; /* one per (safe, owner) */
+    return n;
+}
+
+int kms_proposal_nested_pack(const kms_proposal *p, const uint8_t safe[20],
+                             const uint8_t (*owners)[20], size_t n, eth_buf *out, size_t *count,
+                             eth_error *err)
+{
+    kms_safe_sig sigs[KMS_PROPOSAL_MAX_SIGS];
+    size_t k = 0;
+    for (size_t i = 0; i < p->nnested; i++) {
+        const kms_safe_nested_sig *ns = &p->nested[i];
+        bool current = false;
+        for (size_t j = 0; j < n && !current; j++)
+            current = memcmp(owners[j], ns->sig.owner, 20) == 0;
+        if (current && memcmp(ns->safe, safe, 20) == 0)
+            sigs[k++] = ns->sig;
+    }
+    *count = k;
+    return k ? kms_safe_sigs_pack(sigs, k, out, err) : 0;
+}
+
 int kms_proposal_merge(kms_proposal *into, const kms_proposal *other, size_t *added,
                        eth_error *err)
 {
@@ -235,16 +342,19 @@ int kms_proposal_merge(kms_proposal *into, const kms_proposal *other, size_t *ad
         return eth_fail(err, ETH_EINVAL, "these are different transactions: safeTxHash %s and "
                                          "%s; merge only copies of one proposal", a, b);
     }
-    size_t before = into->nsigs;
-    for (size_t i = 0; i < other->nsigs; i++) {
-        int rc = kms_proposal_add_sig(into, &other->sigs[i], err);
-        if (rc) {
-            into->nsigs = before;
-            return rc;
-        }
+    size_t before = into->nsigs, before_nested = into->nnested;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < other->nsigs; i++)
+        rc = kms_proposal_add_sig(into, &other->sigs[i], err);
+    for (size_t i = 0; rc == 0 && i < other->nnested; i++)
+        rc = kms_proposal_add_nested_sig(into, &other->nested[i], err);
+    if (rc) {
+        into->nsigs = before;
+        into->nnested = before_nested;
+        return rc;
     }
     if (added)
-        *added = into->nsigs - before;
+        *added = into->nsigs - before + into->nnested - before_nested;
     return 0;
 }
 
@@ -280,14 +390,27 @@ static json_t *tx_json(const kms_safe_tx *tx)
                      eth_json_address(tx->refund_receiver), "nonce", dec_json(&tx->nonce));
 }
 
-static json_t *sigs_json(const kms_proposal *p)
+/* A signature as the file holds it; for a nested one (safe not NULL) with the owner Safe. */
+static json_t *sig_json(const kms_safe_sig *s, const uint8_t *safe)
+{
+    json_t *o = json_pack("{s:o,s:o,s:s?}", "owner", eth_json_address(s->owner), "signature",
+                          eth_json_hex(s->rsv, 65), "kind",
+                          kms_proposal_kind_name(kms_safe_sig_kind(s)));
+    if (o && safe && json_object_set_new(o, "safe", eth_json_address(safe)) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
+    return o;
+}
+
+/* p's signatures (nested false) or nested signatures (true) as a JSON array; NULL: no memory. */
+static json_t *sigs_json(const kms_proposal *p, bool nested)
 {
     json_t *a = json_array();
-    for (size_t i = 0; a && i < p->nsigs; i++) {
-        const kms_safe_sig *s = &p->sigs[i];
-        json_t *o = json_pack("{s:o,s:o,s:s?}", "owner", eth_json_address(s->owner), "signature",
-                              eth_json_hex(s->rsv, 65), "kind",
-                              kms_proposal_kind_name(kms_safe_sig_kind(s)));
+    size_t n = nested ? p->nnested : p->nsigs;
+    for (size_t i = 0; a && i < n; i++) {
+        json_t *o = nested ? sig_json(&p->nested[i].sig, p->nested[i].safe)
+                           : sig_json(&p->sigs[i], NULL);
         if (json_array_append_new(a, o) != 0) {
             json_decref(a);
             a = NULL;
@@ -298,10 +421,10 @@ static json_t *sigs_json(const kms_proposal *p)
 
 json_t *kms_proposal_json(const kms_proposal *p)
 {
-    json_t *sigs = sigs_json(p);
+    json_t *sigs = sigs_json(p, false);
     if (!sigs)
         return NULL;
-    return json_pack("{s:s,s:i,s:I,s:o,s:s?,s:o,s:{s:o,s:o,s:o},s:o,s:I,s:o}", "kind",
+    json_t *doc = json_pack("{s:s,s:i,s:I,s:o,s:s?,s:o,s:{s:o,s:o,s:o},s:o,s:I,s:o}", "kind",
                      KMS_PROPOSAL_KIND, "version", KMS_PROPOSAL_VERSION, "chainId",
                      (json_int_t)p->chain_id, "safe", eth_json_address(p->safe), "description",
                      p->description, "tx", tx_json(&p->tx), "hashes", "domainHash",
@@ -310,6 +433,12 @@ json_t *kms_proposal_json(const kms_proposal *p)
                      eth_json_hex(p->safe_tx_hash, 32), "owners",
                      eth_json_address_list((const uint8_t(*)[20])p->owners, p->nowners),
                      "threshold", (json_int_t)p->threshold, "signatures", sigs);
+    /* written only when there are some: files without them read as before */
+    if (doc && p->nnested && json_object_set_new(doc, "nestedSignatures", sigs_json(p, true)) != 0) {
+        json_decref(doc);
+        doc = NULL;
+    }
+    return doc;
 }
 
 int kms_proposal_save(const char *path, const kms_proposal *p, eth_error *err)
@@ -462,16 +591,21 @@ static int owners_from_json(const json_t *j, kms_proposal *p, eth_error *err)
     return rc;
 }
 
-/* signatures[i], v, into *sig: its kind must be the one its v says. */
-static int sig_from_json(const json_t *v, const char *where, kms_safe_sig *sig, eth_error *err)
+/* signatures[i] (safe NULL) or nestedSignatures[i] (its owner Safe into safe), v, into *sig:
+ * its kind must be the one its v says. */
+static int sig_from_json(const json_t *v, const char *where, uint8_t *safe, kms_safe_sig *sig,
+                         eth_error *err)
 {
     static const char *const KEYS[] = {"owner", "signature", "kind", NULL};
+    static const char *const NESTED_KEYS[] = {"safe", "owner", "signature", "kind", NULL};
     const char *kind;
     if (!json_is_object(v))
-        return eth_fail(err, ETH_EINVAL, "field '%.*s' must be an object {\"owner\", "
+        return eth_fail(err, ETH_EINVAL, "field '%.*s' must be an object {%s\"owner\", "
                                          "\"signature\", \"kind\"}",
-                        (int)strlen(where) - 1, where);
-    int rc = eth_json_only_keys(v, where, KEYS, err);
+                        (int)strlen(where) - 1, where, safe ? "\"safe\", " : "");
+    int rc = eth_json_only_keys(v, where, safe ? NESTED_KEYS : KEYS, err);
+    if (rc == 0 && safe)
+        rc = get_addr(v, where, "safe", safe, err);
     if (rc == 0)
         rc = get_addr(v, where, "owner", sig->owner, err);
     if (rc == 0)
@@ -502,7 +636,7 @@ static int sigs_from_json(const json_t *j, kms_proposal *p, eth_error *err)
         char where[40];
         kms_safe_sig sig;
         snprintf(where, sizeof where, "signatures[%zu].", i);
-        int rc = sig_from_json(json_array_get(a, i), where, &sig, err);
+        int rc = sig_from_json(json_array_get(a, i), where, NULL, &sig, err);
         const kms_safe_sig *dup = rc ? NULL : find_sig(p, sig.owner);
         if (dup) {
             char who[43];
@@ -519,11 +653,43 @@ static int sigs_from_json(const json_t *j, kms_proposal *p, eth_error *err)
     return 0;
 }
 
+/* The optional nestedSignatures: each checked and added (kms_proposal_add_nested_sig); one
+ * per owner and owner Safe. */
+static int nested_from_json(const json_t *j, kms_proposal *p, eth_error *err)
+{
+    const json_t *a = json_object_get(j, "nestedSignatures");
+    if (!a)
+        return 0;
+    if (!json_is_array(a))
+        return eth_fail(err, ETH_EINVAL, "field 'nestedSignatures' must be an array");
+    if (json_array_size(a) > KMS_PROPOSAL_MAX_SIGS)
+        return eth_fail(err, ETH_ERANGE, "field 'nestedSignatures' holds %zu signatures: at most "
+                                         "%d", json_array_size(a), KMS_PROPOSAL_MAX_SIGS);
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        char where[48];
+        kms_safe_nested_sig ns;
+        snprintf(where, sizeof where, "nestedSignatures[%zu].", i);
+        int rc = sig_from_json(json_array_get(a, i), where, ns.safe, &ns.sig, err);
+        if (rc == 0 && find_nested(p, ns.safe, ns.sig.owner)) {
+            char who[43], inner[43];
+            eth_address_checksum(ns.sig.owner, who);
+            eth_address_checksum(ns.safe, inner);
+            rc = eth_fail(err, ETH_EINVAL, "nestedSignatures[%zu]: a second signature by %s for "
+                                           "Safe %s: a file holds one per owner", i, who, inner);
+        }
+        if (rc == 0 && (rc = kms_proposal_add_nested_sig(p, &ns, err)) != 0)
+            rc = eth_error_prefix(err, "nestedSignatures[%zu]: ", i);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 int kms_proposal_from_json(const json_t *j, kms_proposal *out, eth_error *err)
 {
     static const char *const KEYS[] = {"kind", "version", "chainId", "safe", "description",
                                        "tx", "hashes", "owners", "threshold", "signatures",
-                                       NULL};
+                                       "nestedSignatures", NULL};
     memset(out, 0, sizeof *out);
     int rc = json_is_object(j) ? 0
                                : eth_fail(err, ETH_EINVAL, "a Safe proposal file must be a JSON "
@@ -549,6 +715,8 @@ int kms_proposal_from_json(const json_t *j, kms_proposal *out, eth_error *err)
         rc = owners_from_json(j, out, err);
     if (rc == 0)
         rc = sigs_from_json(j, out, err);
+    if (rc == 0)
+        rc = nested_from_json(j, out, err);
     if (rc)
         kms_proposal_clear(out);
     return rc;

@@ -34,6 +34,14 @@
 #define KMS_PROPOSAL_MAX_DESCRIPTION 1024
 #define KMS_PROPOSAL_MAX_FILE (3u << 20)
 
+/* A signature for an owner that is itself a Safe (the inner Safe): one of ITS owners' ECDSA
+ * or eth_sign signature of kms_proposal_nested_hash(p, safe). Once the inner Safe's threshold
+ * of them is there, they make the inner Safe's contract signature (EIP-1271). Plain data. */
+typedef struct kms_safe_nested_sig {
+    uint8_t safe[20]; /* the owner Safe signed for */
+    kms_safe_sig sig; /* sig.owner: an owner of that Safe */
+} kms_safe_nested_sig;
+
 /* A Safe transaction being signed by its owners. Fill it with kms_proposal_init (or
  * kms_proposal_from_json / kms_proposal_load), release it with kms_proposal_clear. Change it
  * only through the functions below: they keep the hashes matching tx and every signature
@@ -49,6 +57,9 @@ typedef struct kms_proposal {
                                    "DstackKms.addOsImageHash(0x11..) through timelock 0x.." */
     kms_safe_sig *sigs;         /* owned, nsigs of them, in the order added, one per owner */
     size_t nsigs;
+    kms_safe_nested_sig *nested; /* owned, nnested of them, in the order added, one per owner
+                                    of an owner Safe */
+    size_t nnested;
     uint8_t (*owners)[20];      /* the Safe's owners when the proposal was made (owned; NULL
                                    when nowners is 0, meaning unknown) and its threshold (0 when
                                    unknown): informational for offline signers, re-read from
@@ -130,8 +141,39 @@ int kms_proposal_save(const char *path, const kms_proposal *p, eth_error *err) E
 int kms_proposal_add_sig(kms_proposal *p, const kms_safe_sig *sig, eth_error *err)
     ETH_WARN_UNUSED;
 
-/* Adds other's signatures to into (kms_proposal_add_sig, in other's order); *added (may be
- * NULL) receives how many were new. into keeps its own description, owners and threshold.
+/* Writes to out what the owners of the owner Safe safe sign for it (ECDSA over it, or eth_sign
+ * of it): kms_safe_message_hash of this transaction's 66-byte encoding (0x19 0x01 ++ domainHash
+ * ++ messageHash) for that Safe on p's chain. Cannot fail. None NULL. */
+void kms_proposal_nested_hash(const kms_proposal *p, const uint8_t safe[20], uint8_t out[32]);
+
+/* Adds a copy of ns to p after checking it: an ECDSA or eth_sign signature recovering to
+ * ns->sig.owner over kms_proposal_nested_hash(p, ns->safe). The same signature again is a
+ * no-op (returns 0).
+ * Returns 0; -ETH_EINVAL (a different signature by that owner for that Safe; ns->safe not in
+ * p->owners when they are known; a signature that does not recover to its owner; the owner
+ * Safe signing for itself); -ETH_EUNSUP (any kind but ECDSA and eth_sign: an approved hash
+ * cannot be made offline, and deeper nesting is not supported); -ETH_ERANGE (already
+ * KMS_PROPOSAL_MAX_SIGS nested signatures); -ETH_ENOMEM; -ETH_ECRYPTO. On failure p is
+ * unchanged. None NULL. */
+int kms_proposal_add_nested_sig(kms_proposal *p, const kms_safe_nested_sig *ns, eth_error *err)
+    ETH_WARN_UNUSED;
+
+/* The number of p's nested signatures for the owner Safe safe (distinct owners). None NULL. */
+size_t kms_proposal_count_nested(const kms_proposal *p, const uint8_t safe[20]);
+
+/* Appends to out the signature data the owner Safe safe's isValidSignature gets for p (its
+ * kms_safe_contract_sig): p's nested signatures for it by the accounts owners[0..n) (that
+ * Safe's current owners, as the chain says; others are left out), packed as that Safe takes
+ * its owners' signatures (kms_safe_sigs_pack), and writes how many it packed to *count.
+ * Returns 0 (*count 0 and nothing appended when there are none) or as kms_safe_sigs_pack.
+ * owners may be NULL when n is 0; the rest not NULL. */
+int kms_proposal_nested_pack(const kms_proposal *p, const uint8_t safe[20],
+                             const uint8_t (*owners)[20], size_t n, eth_buf *out, size_t *count,
+                             eth_error *err) ETH_WARN_UNUSED;
+
+/* Adds other's signatures to into (kms_proposal_add_sig, in other's order, then
+ * kms_proposal_add_nested_sig); *added (may be NULL) receives how many were new, nested ones
+ * included. into keeps its own description, owners and threshold.
  * Returns 0; -ETH_EINVAL when other has another safeTxHash ("these are different
  * transactions: ...") or a signature add_sig refuses; or another add_sig error. All or
  * nothing: on failure into is unchanged and *added is 0. into, other not NULL. */

@@ -163,22 +163,34 @@ static int check_sig(const kms_safe_sig *sig, size_t i, eth_error *err)
     return 0;
 }
 
-static int check_sigs(const kms_safe_sig *sigs, size_t n, eth_error *err)
+/* The owner of part i of the signatures: sigs first, then the contracts. */
+static const uint8_t *part_owner(const kms_safe_sig *sigs, size_t n,
+                                 const kms_safe_contract_sig *contracts, size_t i)
 {
-    if (n == 0)
+    return i < n ? sigs[i].owner : contracts[i - n].owner;
+}
+
+static int check_parts(const kms_safe_sig *sigs, size_t n, const kms_safe_contract_sig *contracts,
+                       size_t nc, eth_error *err)
+{
+    size_t total = n + nc;
+    if (total == 0)
         return eth_fail(err, ETH_EINVAL, "no signatures: a Safe transaction needs at least one");
-    if (n > KMS_SAFE_MAX_OWNERS)
-        return eth_fail(err, ETH_ERANGE, "%zu signatures: kmsctl packs at most %d", n,
+    if (total > KMS_SAFE_MAX_OWNERS)
+        return eth_fail(err, ETH_ERANGE, "%zu signatures: kmsctl packs at most %d", total,
                         KMS_SAFE_MAX_OWNERS);
-    for (size_t i = 0; i < n; i++) {
-        int rc = check_sig(&sigs[i], i, err);
+    for (size_t i = 0; i < total; i++) {
+        const uint8_t *owner = part_owner(sigs, n, contracts, i);
+        char a[43];
+        eth_address_checksum(owner, a);
+        int rc = i < n ? check_sig(&sigs[i], i, err) : 0;
+        if (rc == 0 && i >= n && contracts[i - n].len > KMS_SAFE_MAX_CONTRACT_SIG)
+            rc = eth_fail(err, ETH_ERANGE, "the contract signature of %s is %zu bytes: at most %d",
+                          a, contracts[i - n].len, KMS_SAFE_MAX_CONTRACT_SIG);
         for (size_t j = 0; rc == 0 && j < i; j++)
-            if (memcmp(sigs[i].owner, sigs[j].owner, 20) == 0) {
-                char a[43];
-                eth_address_checksum(sigs[i].owner, a);
+            if (memcmp(owner, part_owner(sigs, n, contracts, j), 20) == 0)
                 rc = eth_fail(err, ETH_EINVAL, "signatures %zu and %zu are both by %s: give one "
                                                "signature per owner", j + 1, i + 1, a);
-            }
         if (rc)
             return rc;
     }
@@ -187,28 +199,87 @@ static int check_sigs(const kms_safe_sig *sigs, size_t n, eth_error *err)
 
 int kms_safe_sigs_pack(const kms_safe_sig *sigs, size_t n, eth_buf *out, eth_error *err)
 {
-    int rc = check_sigs(sigs, n, err);
-    /* selection by owner: each round appends the smallest owner above the last one appended */
+    return kms_safe_sigs_pack_with(sigs, n, NULL, 0, out, err);
+}
+
+/* Appends a contract signature's 65-byte part: r the owner, s the data's offset, v 0. */
+static int contract_part(const kms_safe_contract_sig *c, size_t offset, eth_buf *out,
+                         eth_error *err)
+{
+    uint8_t part[65] = {0};
+    memcpy(part + 12, c->owner, 20);
+    for (int k = 0; k < 8; k++)
+        part[63 - k] = (uint8_t)((uint64_t)offset >> (8 * k));
+    return eth_buf_append(out, part, 65, err);
+}
+
+int kms_safe_sigs_pack_with(const kms_safe_sig *sigs, size_t n,
+                            const kms_safe_contract_sig *contracts, size_t nc, eth_buf *out,
+                            eth_error *err)
+{
+    int rc = check_parts(sigs, n, contracts, nc, err);
+    if (rc)
+        return rc;
+    size_t total = n + nc, order[KMS_SAFE_MAX_OWNERS], start = out->len;
+    /* selection by owner: each round takes the smallest owner above the last one taken */
     const uint8_t *last = NULL;
-    for (size_t round = 0; rc == 0 && round < n; round++) {
-        size_t best = n;
-        for (size_t i = 0; i < n; i++)
-            if ((!last || memcmp(sigs[i].owner, last, 20) > 0) &&
-                (best == n || memcmp(sigs[i].owner, sigs[best].owner, 20) < 0))
+    for (size_t round = 0; round < total; round++) {
+        size_t best = total;
+        for (size_t i = 0; i < total; i++) {
+            const uint8_t *o = part_owner(sigs, n, contracts, i);
+            if ((!last || memcmp(o, last, 20) > 0) &&
+                (best == total || memcmp(o, part_owner(sigs, n, contracts, best), 20) < 0))
                 best = i;
-        rc = eth_buf_append(out, sigs[best].rsv, 65, err);
-        last = sigs[best].owner;
+        }
+        order[round] = best;
+        last = part_owner(sigs, n, contracts, best);
     }
+    size_t offset = total * 65; /* where the contracts' data starts, from the first part */
+    for (size_t r = 0; rc == 0 && r < total; r++) {
+        size_t i = order[r];
+        if (i < n) {
+            rc = eth_buf_append(out, sigs[i].rsv, 65, err);
+        } else {
+            rc = contract_part(&contracts[i - n], offset, out, err);
+            offset += 32 + contracts[i - n].len;
+        }
+    }
+    for (size_t r = 0; rc == 0 && r < total; r++) {
+        if (order[r] < n)
+            continue;
+        const kms_safe_contract_sig *c = &contracts[order[r] - n];
+        uint8_t len[32] = {0};
+        for (int k = 0; k < 8; k++)
+            len[31 - k] = (uint8_t)((uint64_t)c->len >> (8 * k));
+        rc = eth_buf_append(out, len, 32, err);
+        if (rc == 0)
+            rc = eth_buf_append(out, c->data, c->len, err);
+    }
+    if (rc)
+        out->len = start;
     return rc;
+}
+
+void kms_safe_message_hash(uint64_t chain_id, const uint8_t safe[20], const uint8_t *message,
+                           size_t n, uint8_t out[32])
+{
+    eth_eip712_struct s;
+    uint8_t type_hash[32], domain[32], hash[32];
+    eth_eip712_type_hash("SafeMessage(bytes message)", type_hash);
+    eth_eip712_struct_init(&s, type_hash);
+    eth_eip712_put_dynamic(&s, message, n);
+    eth_eip712_struct_final(&s, hash);
+    kms_safe_domain_separator(chain_id, safe, domain);
+    eth_eip712_digest(domain, hash, out);
 }
 
 int kms_safe_exec_data(const kms_safe_tx *tx, const uint8_t *sigs, size_t n, eth_buf *out,
                        eth_error *err)
 {
     int rc = check_operation(tx, err);
-    if (rc == 0 && (n == 0 || n % 65 != 0))
-        rc = eth_fail(err, ETH_EINVAL, "%zu bytes of signatures: execTransaction takes 65 per "
-                                       "owner (pack them with kms_safe_sigs_pack)", n);
+    if (rc == 0 && n < 65)
+        rc = eth_fail(err, ETH_EINVAL, "%zu bytes of signatures: execTransaction takes at least "
+                                       "65, one owner's (pack them with kms_safe_sigs_pack)", n);
     char *data = NULL, *sig = NULL;
     if (rc == 0)
         rc = eth_hex_encode_alloc(tx->data.data, tx->data.len, &data, err);

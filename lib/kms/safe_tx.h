@@ -11,8 +11,14 @@
  *   31, 32  eth_sign: ECDSA over keccak256("\x19Ethereum Signed Message:\n32" ++ hash), v + 4
  *           (what a wallet's personal_sign / `cast wallet sign` gives, after adding 4 to v);
  *   1       approved hash: r = the owner, s = 0; the owner called approveHash(hash) before,
- *           or is the one sending execTransaction.
- * Contract signatures (v = 0, EIP-1271) are not supported. */
+ *           or is the one sending execTransaction;
+ *   0       a contract signature (EIP-1271, as Safe 1.4.1 reads it): r = the owner contract,
+ *           s = where its signature data starts in the byte string (after every 65-byte
+ *           part), and there a 32-byte length and the data. Safe passes the data with the
+ *           transaction's 66-byte encoding (0x19 0x01 ++ domainSeparator ++ structHash) to
+ *           the owner's isValidSignature(bytes,bytes). kmsctl makes them for owners that are
+ *           Safes (their CompatibilityFallbackHandler checks the data as their own owners'
+ *           signatures of kms_safe_message_hash of that encoding). */
 #ifndef KMS_SAFE_TX_H
 #define KMS_SAFE_TX_H
 
@@ -93,21 +99,51 @@ void kms_safe_sig_approved(const uint8_t owner[20], kms_safe_sig *out);
 int kms_safe_sig_from_rsv(const uint8_t safe_tx_hash[32], const uint8_t rsv[65], bool eth_sign,
                           kms_safe_sig *out, eth_error *err) ETH_WARN_UNUSED;
 
+/* The most signature data one contract signature may carry (what 64 inner owners' 65-byte
+ * signatures take, with room to spare). */
+#define KMS_SAFE_MAX_CONTRACT_SIG 8192
+
+/* An owner contract's signature (v 0): the data its isValidSignature gets. Plain data; data is
+ * borrowed. */
+typedef struct kms_safe_contract_sig {
+    uint8_t owner[20];
+    const uint8_t *data;
+    size_t len;
+} kms_safe_contract_sig;
+
+/* Writes to out the hash the owners of the Safe at safe (on chain chain_id) sign to make it
+ * approve message, as its CompatibilityFallbackHandler's getMessageHashForSafe computes it:
+ * keccak256(0x19 0x01 ++ domainSeparator(safe) ++ keccak256(abi.encode(
+ * keccak256("SafeMessage(bytes message)"), keccak256(message)))). Cannot fail. safe, out not
+ * NULL; message may be NULL when n is 0. */
+void kms_safe_message_hash(uint64_t chain_id, const uint8_t safe[20], const uint8_t *message,
+                           size_t n, uint8_t out[32]);
+
 /* Appends sigs[0..n) to out as execTransaction takes them: each rsv, sorted by owner address
- * ascending (sigs itself is not changed).
- * Returns 0; -ETH_EINVAL (n is 0; two signatures of one owner; an approved-hash signature
- * whose r is not its owner), -ETH_EUNSUP (a kind other than the three above: the message names
- * the signature by position and owner), -ETH_ERANGE (more than KMS_SAFE_MAX_OWNERS
- * signatures); or an eth_buf error. Nothing is appended on a refusal. */
+ * ascending (sigs itself is not changed). The same as kms_safe_sigs_pack_with(sigs, n, NULL, 0,
+ * out, err). */
 int kms_safe_sigs_pack(const kms_safe_sig *sigs, size_t n, eth_buf *out, eth_error *err)
     ETH_WARN_UNUSED;
+
+/* Appends sigs[0..n) and the contract signatures contracts[0..nc) to out as execTransaction
+ * takes them: a 65-byte part per owner, sorted by owner address ascending (r ++ s ++ v; for a
+ * contract r = the owner, s = the offset of its data, v = 0), then each contract's data
+ * (a 32-byte length, the bytes) in the same order. Neither array is changed.
+ * Returns 0; -ETH_EINVAL (no signature at all; two signatures of one owner; an approved-hash
+ * signature whose r is not its owner), -ETH_EUNSUP (an rsv whose v is none of 1, 27, 28, 31,
+ * 32: the message names the signature by position and owner), -ETH_ERANGE (more than
+ * KMS_SAFE_MAX_OWNERS signatures, or contract data over KMS_SAFE_MAX_CONTRACT_SIG bytes); or an
+ * eth_buf error. Nothing is appended on a refusal. contracts may be NULL when nc is 0. */
+int kms_safe_sigs_pack_with(const kms_safe_sig *sigs, size_t n,
+                            const kms_safe_contract_sig *contracts, size_t nc, eth_buf *out,
+                            eth_error *err) ETH_WARN_UNUSED;
 
 /* Appends to out the calldata of execTransaction(to, value, data, operation, safeTxGas,
  * baseGas, gasPrice, gasToken, refundReceiver, signatures) for tx with the packed signatures
  * sigs[0..n) (from kms_safe_sigs_pack; n in bytes). The Safe checks that they are at least its
  * threshold's worth, by owners, over the hash at its current nonce.
- * Returns 0; -ETH_EINVAL (an operation other than 0 or 1; n zero or not a multiple of 65); or
- * an eth_buf error. tx, sigs not NULL. */
+ * Returns 0; -ETH_EINVAL (an operation other than 0 or 1; n under 65); or an eth_buf error.
+ * tx, sigs not NULL. */
 int kms_safe_exec_data(const kms_safe_tx *tx, const uint8_t *sigs, size_t n, eth_buf *out,
                        eth_error *err) ETH_WARN_UNUSED;
 

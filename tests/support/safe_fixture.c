@@ -136,11 +136,17 @@ static int has_code(test_safe_fixture *f, const uint8_t addr[20])
 int test_safe_create(test_safe_fixture *f, uint64_t salt, uint8_t out[20])
 {
     kms_safe_setup s = test_safe_two_of_three(f);
+    return test_safe_create_with(f, &s, salt, out);
+}
+
+int test_safe_create_with(test_safe_fixture *f, const kms_safe_setup *s, uint64_t salt,
+                          uint8_t out[20])
+{
     eth_buf init = {0}, create = {0};
     eth_error e = {0};
     eth_receipt r;
     u256 nonce = u256_from_u64(salt);
-    int rc = kms_safe_setup_data(&s, &init, &e);
+    int rc = kms_safe_setup_data(s, &init, &e);
     if (rc == 0)
         rc = kms_safe_create_data(f->singleton, init.data, init.len, &nonce, &create, &e);
     if (rc == 0)

@@ -51,4 +51,8 @@ int test_safe_send(test_safe_fixture *f, const uint8_t from[20], const uint8_t t
  * out. */
 int test_safe_create(test_safe_fixture *f, uint64_t salt, uint8_t out[20]);
 
+/* The same with the setup s. */
+int test_safe_create_with(test_safe_fixture *f, const kms_safe_setup *s, uint64_t salt,
+                          uint8_t out[20]);
+
 #endif

@@ -533,7 +533,7 @@ static void test_strict_fields(void **state)
     (void)state;
     refuse_json(with_field("", "extra", json_true()), ETH_EINVAL,
                 "unknown field 'extra' (known: kind, version, chainId, safe, description, tx, "
-                "hashes, owners, threshold, signatures)");
+                "hashes, owners, threshold, signatures, nestedSignatures)");
     refuse_json(with_field("tx", "foo", json_true()), ETH_EINVAL,
                 "unknown field 'tx.foo' (known: to, value, data, operation, safeTxGas, baseGas, "
                 "gasPrice, gasToken, refundReceiver, nonce)");
@@ -679,6 +679,127 @@ static void test_safe_agrees(void **state)
     kms_proposal_clear(&b);
 }
 
+/* Owner i's ECDSA signature for the owner Safe inner of p. */
+static kms_safe_nested_sig nested(const kms_proposal *p, int i, const uint8_t inner[20])
+{
+    kms_safe_nested_sig ns;
+    uint8_t h[32];
+    memcpy(ns.safe, inner, 20);
+    kms_proposal_nested_hash(p, inner, h);
+    ns.sig = ecdsa(i, h);
+    return ns;
+}
+
+/* A Safe owned by a Safe (EIP-1271): the outer Safe O is 2-of-2 of owner 1 and the inner Safe
+ * I, itself 2-of-3 of owners 1 to 3. Owner 1 signs O's transaction directly, owners 2 and 3
+ * sign it for I in separate files; the files merge and write back; the nested hash is I's
+ * getMessageHashForSafe of O's encoded transaction (its fallback handler computes it on
+ * chain); refusals (a Safe that is no owner, a signature over the wrong hash, an approved
+ * hash, another signature by the same owner); and the packed signatures, I's as a contract
+ * signature, pass O's checkSignatures and execute, while one of I's two do not. */
+static void test_nested_safe_owner(void **state)
+{
+    (void)state;
+    uint8_t inner[20], outer[20], dest[20] = {0xd0, [19] = 0x04}, h[32];
+    uint8_t outer_owners[2][20];
+    kms_safe_info info;
+    kms_safe_tx tx = {0};
+    kms_proposal p, q;
+    eth_error e = {0};
+    assert_int_equal(test_safe_create(&fx, 102, inner), 0);
+    memcpy(outer_owners[0], fx.owners[0], 20);
+    memcpy(outer_owners[1], inner, 20);
+    kms_safe_setup setup = {.owners = (const uint8_t(*)[20])outer_owners, .nowners = 2,
+                            .threshold = 2, .fallback_handler = fx.handler};
+    assert_int_equal(test_safe_create_with(&fx, &setup, 103, outer), 0);
+    memcpy(tx.to, dest, 20);
+    tx.value = u256_from_u64(1000);
+    assert_int_equal(kms_proposal_init(&p, 31337, outer, &tx, &e), 0);
+    assert_int_equal(kms_proposal_set_owners(&p, (const uint8_t(*)[20])outer_owners, 2, 2, &e), 0);
+
+    /* the nested hash is what I's fallback handler computes for O's encoded transaction */
+    uint8_t encoded[66] = {0x19, 0x01};
+    memcpy(encoded + 2, p.domain_hash, 32);
+    memcpy(encoded + 34, p.message_hash, 32);
+    char msg[133];
+    eth_hex_encode(encoded, 66, msg);
+    const char *margs[1] = {msg};
+    kms_result r;
+    assert_int_equal(kms_view(fx.rpc, inner, NULL, "latest", "getMessageHash(bytes)(bytes32)",
+                              margs, 1, &r, &e), 0);
+    assert_int_equal(kms_result_b32(&r, 0, h, &e), 0);
+    kms_result_clear(&r);
+    uint8_t mine[32];
+    kms_proposal_nested_hash(&p, inner, mine);
+    assert_memory_equal(h, mine, 32);
+
+    add(&p, ecdsa(0, p.safe_tx_hash));
+    assert_int_equal(kms_proposal_save(path_of("nested.json"), &p, &e), 0);
+    assert_int_equal(kms_proposal_load(path_of("nested.json"), &q, &e), 0);
+    kms_safe_nested_sig a = nested(&p, 1, inner), b = nested(&q, 2, inner);
+    assert_int_equal(kms_proposal_add_nested_sig(&p, &a, &e), 0);
+    assert_int_equal(kms_proposal_add_nested_sig(&p, &a, &e), 0); /* the same again: no-op */
+    assert_int_equal(kms_proposal_add_nested_sig(&q, &b, &e), 0);
+    size_t added = 0;
+    assert_int_equal(kms_proposal_merge(&p, &q, &added, &e), 0);
+    assert_int_equal(added, 1);
+    assert_int_equal(p.nnested, 2);
+    assert_int_equal(kms_proposal_count_nested(&p, inner), 2);
+    assert_int_equal(kms_proposal_count_nested(&p, fx.owners[0]), 0);
+    kms_proposal_clear(&q);
+    assert_int_equal(kms_proposal_save(path_of("nested.json"), &p, &e), 0);
+    assert_int_equal(kms_proposal_load(path_of("nested.json"), &q, &e), 0);
+    assert_int_equal(q.nnested, 2);
+    assert_memory_equal(q.nested[1].sig.rsv, b.sig.rsv, 65);
+    kms_proposal_clear(&q);
+
+    /* refusals */
+    kms_safe_nested_sig bad = nested(&p, 1, T2);
+    assert_int_equal(kms_proposal_add_nested_sig(&p, &bad, &e), -ETH_EINVAL);
+    assert_non_null(strstr(e.msg, "is not an owner of Safe"));
+    bad = a;
+    bad.sig = ecdsa(0, p.safe_tx_hash); /* over the outer hash, not the nested one */
+    assert_int_equal(kms_proposal_add_nested_sig(&p, &bad, &e), -ETH_EINVAL);
+    assert_non_null(strstr(e.msg, "over this transaction's SafeMessage hash for Safe"));
+    kms_safe_sig_approved(fx.owners[0], &bad.sig);
+    assert_int_equal(kms_proposal_add_nested_sig(&p, &bad, &e), -ETH_EUNSUP);
+    bad = nested(&p, 1, inner);
+    bad.sig.rsv[40] ^= 1; /* another signature by owner 2 for I */
+    assert_int_equal(kms_proposal_add_nested_sig(&p, &bad, &e), -ETH_EINVAL);
+    assert_int_equal(p.nnested, 2);
+
+    /* on chain: I's part as a contract signature */
+    eth_buf inner_sigs = {0}, packed = {0}, data = {0};
+    size_t count = 0;
+    assert_int_equal(kms_safe_read(fx.rpc, inner, "latest", &info, &e), 0);
+    assert_int_equal(kms_proposal_nested_pack(&p, inner, (const uint8_t(*)[20])info.owners,
+                                              info.nowners, &inner_sigs, &count, &e), 0);
+    assert_int_equal(count, 2);
+    assert_int_equal(inner_sigs.len, 130);
+    kms_safe_contract_sig c = {.data = inner_sigs.data, .len = 65};
+    memcpy(c.owner, inner, 20);
+    assert_int_equal(kms_safe_sigs_pack_with(p.sigs, 1, &c, 1, &packed, &e), 0);
+    assert_int_equal(packed.len, 2 * 65 + 32 + 65);
+    assert_int_equal(kms_safe_exec_data(&p.tx, packed.data, packed.len, &data, &e), 0);
+    eth_call_req req = {.from = fx.dev0, .to = outer, .data = data.data, .data_len = data.len};
+    eth_buf ret = {0};
+    assert_int_equal(eth_rpc_call_contract(fx.rpc, &req, "latest", &ret, &e), -ETH_EREVERT);
+    packed.len = data.len = 0;
+    c.len = inner_sigs.len;
+    assert_int_equal(kms_safe_sigs_pack_with(p.sigs, 1, &c, 1, &packed, &e), 0);
+    assert_int_equal(kms_safe_exec_data(&p.tx, packed.data, packed.len, &data, &e), 0);
+    eth_receipt rc;
+    u256 got;
+    assert_int_equal(test_safe_send(&fx, fx.dev0, outer, data.data, data.len, NULL, &rc), 0);
+    assert_int_equal(eth_rpc_get_balance(fx.rpc, dest, "latest", &got, &e), 0);
+    assert_true(u256_cmp(&got, &tx.value) == 0);
+    eth_buf_clear(&inner_sigs);
+    eth_buf_clear(&packed);
+    eth_buf_clear(&data);
+    eth_buf_clear(&ret);
+    kms_proposal_clear(&p);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -695,7 +816,8 @@ static int group_teardown(void **state)
 {
     (void)state;
     static const char *const FILES[] = {"a.json", "b.json", "altered.json", "base.json",
-                                        "signed-a.json", "signed-b.json", "chain.json"};
+                                        "signed-a.json", "signed-b.json", "chain.json",
+                                        "nested.json"};
     test_safe_fixture_stop(&fx);
     for (size_t i = 0; i < sizeof FILES / sizeof FILES[0]; i++)
         unlink(path_of(FILES[i]));
@@ -715,6 +837,7 @@ int main(void)
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_strict_fields),
         cmocka_unit_test(test_safe_agrees),
+        cmocka_unit_test(test_nested_safe_owner),
     };
     return cmocka_run_group_tests_name("proposal", tests, group_setup, group_teardown);
 }

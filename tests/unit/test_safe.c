@@ -275,9 +275,9 @@ static void test_sigs_pack_and_exec_data(void **state)
     test_assert_keccak(x.data, x.len,
                   "0x0b32fe7dbb133250263b395240998cd2aa763ee14f95c90fa1c1297e57c87039");
     x.len = 0;
-    assert_int_equal(kms_safe_exec_data(&tx, b.data, 100, &x, &e), -ETH_EINVAL);
-    assert_string_equal(e.msg, "100 bytes of signatures: execTransaction takes 65 per owner "
-                               "(pack them with kms_safe_sigs_pack)");
+    assert_int_equal(kms_safe_exec_data(&tx, b.data, 64, &x, &e), -ETH_EINVAL);
+    assert_string_equal(e.msg, "64 bytes of signatures: execTransaction takes at least 65, one "
+                               "owner's (pack them with kms_safe_sigs_pack)");
     assert_int_equal(kms_safe_exec_data(&tx, b.data, 0, &x, &e), -ETH_EINVAL);
     assert_int_equal(x.len, 0);
     uint8_t h[32] = {[31] = 0x2a};
@@ -309,6 +309,51 @@ static void test_sigs_pack_and_exec_data(void **state)
     kms_safe_tx_clear(&tx);
     eth_buf_clear(&b);
     eth_buf_clear(&x);
+}
+
+/* Contract signatures (v 0): each owner's 65-byte part in owner order, a contract's r its
+ * address and s the offset of its data, which follows every part as a 32-byte length and the
+ * bytes, in the same order; a contract owner that also has an rsv, and data over the cap, are
+ * refused with nothing appended. */
+static void test_sigs_pack_contracts(void **state)
+{
+    (void)state;
+    kms_safe_sig sigs[1] = {fake_sig(0xbb, 27)};
+    kms_safe_contract_sig c[2] = {{.data = (const uint8_t *)"xyz", .len = 3},
+                                  {.data = (const uint8_t *)"\x01\x02", .len = 2}};
+    memset(c[0].owner, 0xcc, 20);
+    memset(c[1].owner, 0xaa, 20);
+    eth_buf b = {0};
+    eth_error e = {0};
+    assert_int_equal(kms_safe_sigs_pack_with(sigs, 1, c, 2, &b, &e), 0);
+    assert_int_equal(b.len, 3 * 65 + 32 + 2 + 32 + 3);
+    uint8_t part[65] = {0};
+    memset(part + 12, 0xaa, 20);
+    part[63] = 195; /* 0xaa..aa's data: right after the three parts */
+    assert_memory_equal(b.data, part, 65);
+    assert_memory_equal(b.data + 65, sigs[0].rsv, 65);
+    memset(part + 12, 0xcc, 20);
+    part[63] = 195 + 32 + 2;
+    assert_memory_equal(b.data + 130, part, 65);
+    uint8_t len[32] = {[31] = 2};
+    assert_memory_equal(b.data + 195, len, 32);
+    assert_memory_equal(b.data + 227, "\x01\x02", 2);
+    len[31] = 3;
+    assert_memory_equal(b.data + 229, len, 32);
+    assert_memory_equal(b.data + 261, "xyz", 3);
+
+    b.len = 0;
+    memset(c[1].owner, 0xbb, 20);
+    assert_int_equal(kms_safe_sigs_pack_with(sigs, 1, c, 2, &b, &e), -ETH_EINVAL);
+    assert_string_equal(e.msg, "signatures 1 and 3 are both by "
+                               "0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB: give one signature "
+                               "per owner");
+    memset(c[1].owner, 0xaa, 20);
+    c[0].len = KMS_SAFE_MAX_CONTRACT_SIG + 1;
+    assert_int_equal(kms_safe_sigs_pack_with(sigs, 1, c, 2, &b, &e), -ETH_ERANGE);
+    assert_int_equal(kms_safe_sigs_pack_with(NULL, 0, NULL, 0, &b, &e), -ETH_EINVAL);
+    assert_int_equal(b.len, 0);
+    eth_buf_clear(&b);
 }
 
 /* kms_safe_sign gives v 27/28 recovering to the signer; kms_safe_sig_from_rsv takes such a
@@ -629,6 +674,7 @@ int main(void)
         cmocka_unit_test(test_multisend_vector),
         cmocka_unit_test(test_tx_hash_vector),
         cmocka_unit_test(test_sigs_pack_and_exec_data),
+        cmocka_unit_test(test_sigs_pack_contracts),
         cmocka_unit_test(test_sign_and_recover),
         cmocka_unit_test(test_chain_facts),
         cmocka_unit_test(test_create_and_read),
