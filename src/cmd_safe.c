@@ -30,6 +30,28 @@
 
 /* ---- reading what the chain says of a proposal ---- */
 
+/* For the owner Safe inner: its threshold, and how many of p's nested signatures for it are by
+ * its current owners. */
+static int read_inner(const cli_chain *ch, const kms_proposal *p, const uint8_t inner[20],
+                      uint64_t *threshold, size_t *nsigned, eth_error *err)
+{
+    kms_safe_info info;
+    eth_buf scratch = {0};
+    int rc = kms_safe_read(ch->rpc, inner, "latest", &info, err);
+    if (rc == 0)
+        rc = kms_proposal_nested_pack(p, inner, (const uint8_t(*)[20])info.owners, info.nowners,
+                                      &scratch, nsigned, err);
+    eth_buf_clear(&scratch);
+    *threshold = rc == 0 ? info.threshold : 0;
+    if (rc) {
+        char a[43];
+        eth_address_checksum(inner, a);
+        return eth_error_prefix(err, "reading owner %s as a Safe (the file has signatures for "
+                                     "it): ", a);
+    }
+    return 0;
+}
+
 static int read_onchain(const cli_chain *ch, const kms_proposal *p, cli_safe_onchain *oc,
                         eth_error *err)
 {
@@ -75,6 +97,10 @@ static int read_onchain(const cli_chain *ch, const kms_proposal *p, cli_safe_onc
         }
         oc->approved[i] = approved != 0;
     }
+    for (size_t i = 0; rc == 0 && i < oc->info.nowners; i++)
+        if (kms_proposal_count_nested(p, oc->info.owners[i]))
+            rc = read_inner(ch, p, oc->info.owners[i], &oc->inner_threshold[i],
+                            &oc->inner_signed[i], err);
     oc->known = rc == 0;
     return rc;
 }
@@ -123,7 +149,7 @@ static void known_for(const cli_call *c, const kms_proposal *p, cli_known *k)
 
 static int ask_sign(const cli_call *c, uint32_t warnings, const char *who)
 {
-    char q[160];
+    char q[256];
     snprintf(q, sizeof q, "%sSign this Safe transaction as %s?",
              warnings ? "There are warnings above. " : "", who);
     if (cli_given(c, "yes"))
@@ -132,16 +158,71 @@ static int ask_sign(const cli_call *c, uint32_t warnings, const char *who)
     return cli_confirm(&o, q);
 }
 
+/* With --for-safe: its address into inner (*for_safe true); else *for_safe false. */
+static int for_safe_flag(const cli_call *c, bool *for_safe, uint8_t inner[20])
+{
+    eth_error err = {0};
+    const char *text = cli_opt(c, "for-safe");
+    *for_safe = text != NULL;
+    if (text && eth_address_parse(text, inner, 1, &err) != 0)
+        return cli_usage(c, "--for-safe: %s", err.msg);
+    return CLI_OK;
+}
+
+/* On chain: inner is an owner of p's Safe, and signer one of inner's owners. */
+static int check_for_safe(const cli_chain *ch, const kms_proposal *p, const cli_safe_onchain *oc,
+                          const uint8_t inner[20], const uint8_t signer[20])
+{
+    char a[43], b[43], safe[43];
+    eth_address_checksum(inner, a);
+    eth_address_checksum(signer, b);
+    eth_address_checksum(p->safe, safe);
+    bool owner = false;
+    for (size_t i = 0; i < oc->info.nowners && !owner; i++)
+        owner = memcmp(oc->info.owners[i], inner, 20) == 0;
+    if (!owner)
+        return cli_fail("%s is not an owner of Safe %s: --for-safe names an owner that is a Safe",
+                        a, safe);
+    kms_safe_info info;
+    eth_error err = {0};
+    if (kms_safe_read(ch->rpc, inner, "latest", &info, &err) != 0)
+        return cli_fail("--for-safe %s: %s", a, err.msg);
+    for (size_t i = 0; i < info.nowners; i++)
+        if (memcmp(info.owners[i], signer, 20) == 0)
+            return CLI_OK;
+    return cli_fail("%s is not an owner of Safe %s: only its owners sign for it", b, a);
+}
+
+/* Signs p with s: as an owner, or (for_safe) for the owner Safe inner. */
+static int sign_into(kms_proposal *p, const eth_signer *s, bool for_safe,
+                     const uint8_t inner[20], eth_error *err)
+{
+    if (!for_safe) {
+        kms_safe_sig sig;
+        int rc = kms_safe_sign(s, p->safe_tx_hash, &sig, err);
+        return rc ? rc : kms_proposal_add_sig(p, &sig, err);
+    }
+    kms_safe_nested_sig ns;
+    uint8_t h[32];
+    memcpy(ns.safe, inner, 20);
+    kms_proposal_nested_hash(p, inner, h);
+    int rc = kms_safe_sign(s, h, &ns.sig, err);
+    return rc ? rc : kms_proposal_add_nested_sig(p, &ns, err);
+}
+
 static int run_sign(cli_call *c)
 {
     kms_proposal p;
     cli_chain ch;
-    bool opened = false;
+    bool opened = false, for_safe = false;
+    uint8_t inner[20];
     cli_safe_onchain oc;
     eth_keysource ks = eth_keysource_none();
     eth_signer *s = NULL;
     eth_error err = {0};
-    int rc = cli_key_source(c, &ks);
+    int rc = for_safe_flag(c, &for_safe, inner);
+    if (rc == CLI_OK)
+        rc = cli_key_source(c, &ks);
     if (rc != CLI_OK)
         return rc;
     rc = load_all(c, &p);
@@ -151,27 +232,35 @@ static int run_sign(cli_call *c)
     if (rc == CLI_OK && (opened ? cli_chain_signer(&ks, &ch, &s, &err)
                                 : cli_key_resolve(&ks, &s, &err)) != 0)
         rc = cli_fail_err(&err);
-    char who[43];
+    char who[43], as[128], a[43] = "";
     cli_known k;
     known_for(c, &p, &k);
     uint32_t warnings = rc == CLI_OK ? cli_safe_print_tx(stderr, &p, &oc, &k) : 0;
     if (rc == CLI_OK && oc.known && !oc.hash_matches)
         rc = cli_fail("refusing to sign: the Safe computes another hash for these fields");
+    if (rc == CLI_OK && for_safe && oc.known)
+        rc = check_for_safe(&ch, &p, &oc, inner, eth_signer_address(s));
     if (rc == CLI_OK) {
         eth_address_checksum(eth_signer_address(s), who);
-        rc = ask_sign(c, warnings, who);
+        if (for_safe)
+            eth_address_checksum(inner, a);
+        snprintf(as, sizeof as, "%s%s%s", who, for_safe ? " for its owner Safe " : "", a);
+        rc = ask_sign(c, warnings, as);
     }
-    kms_safe_sig sig;
-    if (rc == CLI_OK && (kms_safe_sign(s, p.safe_tx_hash, &sig, &err) != 0 ||
-                         kms_proposal_add_sig(&p, &sig, &err) != 0))
+    if (rc == CLI_OK && sign_into(&p, s, for_safe, inner, &err) != 0)
         rc = cli_fail_err(&err);
+    for (size_t i = 0; rc == CLI_OK && for_safe && oc.known && i < oc.info.nowners; i++)
+        if (memcmp(oc.info.owners[i], inner, 20) == 0 && /* count the new one too */
+            read_inner(&ch, &p, inner, &oc.inner_threshold[i], &oc.inner_signed[i], &err) != 0)
+            rc = cli_fail_err(&err);
     const char *out = cli_opt(c, "out") ? cli_opt(c, "out") : c->args[0];
     if (rc == CLI_OK && kms_proposal_save(out, &p, &err) != 0)
         rc = cli_fail_err(&err);
     if (rc == CLI_OK && c->json)
         rc = cli_print_json(cli_safe_status_json(&p, &oc));
     else if (rc == CLI_OK) {
-        printf("signed as %s; saved to %s\n", who, out);
+        printf("signed %s%s%sas %s; saved to %s\n", for_safe ? "for Safe " : "", a,
+               for_safe ? " " : "", who, out);
         cli_safe_print_sigs(stdout, &p, &oc);
     }
     eth_signer_free(s);
@@ -207,12 +296,52 @@ static int run_status(cli_call *c)
 
 /* ---- exec, approve ---- */
 
-/* The signatures exec packs: the files' (by current owners), approveHash on chain, and the
- * sender's own approval when it is an owner and one more is needed. */
-static int collect(const kms_proposal *p, const cli_safe_onchain *oc, const uint8_t me[20],
-                   kms_safe_sig *sigs, size_t *n)
+/* What exec packs: the owners' signatures and the owner Safes' contract signatures. */
+typedef struct exec_sigs {
+    kms_safe_sig sigs[KMS_SAFE_MAX_OWNERS];
+    size_t n;
+    kms_safe_contract_sig contracts[KMS_SAFE_MAX_OWNERS];
+    eth_buf data[KMS_SAFE_MAX_OWNERS]; /* each contract's, owned */
+    size_t nc;
+} exec_sigs;
+
+static void exec_sigs_clear(exec_sigs *x)
 {
-    *n = 0;
+    for (size_t i = 0; i < x->nc; i++)
+        eth_buf_clear(&x->data[i]);
+    x->nc = x->n = 0;
+}
+
+/* Adds the contract signature of the owner Safe inner: its current owners' nested signatures
+ * (as many as it needs were counted by read_onchain). */
+static int add_contract(const cli_chain *ch, const kms_proposal *p, const uint8_t inner[20],
+                        exec_sigs *x, eth_error *err)
+{
+    kms_safe_info info;
+    size_t count = 0;
+    eth_buf *data = &x->data[x->nc];
+    *data = (eth_buf){0};
+    int rc = kms_safe_read(ch->rpc, inner, "latest", &info, err);
+    if (rc == 0)
+        rc = kms_proposal_nested_pack(p, inner, (const uint8_t(*)[20])info.owners, info.nowners,
+                                      data, &count, err);
+    if (rc) {
+        eth_buf_clear(data);
+        return rc;
+    }
+    x->contracts[x->nc] = (kms_safe_contract_sig){.data = data->data, .len = data->len};
+    memcpy(x->contracts[x->nc++].owner, inner, 20);
+    return 0;
+}
+
+/* The signatures exec packs: the files' (by current owners), owner Safes with their threshold
+ * of nested signatures, approveHash on chain, and the sender's own approval when it is an
+ * owner and one more is needed. */
+static int collect(const cli_chain *ch, const kms_proposal *p, const cli_safe_onchain *oc,
+                   const uint8_t me[20], exec_sigs *x)
+{
+    eth_error err = {0};
+    x->n = x->nc = 0;
     for (size_t i = 0; i < oc->info.nowners; i++) {
         const uint8_t *owner = oc->info.owners[i];
         const kms_safe_sig *s = NULL;
@@ -220,13 +349,15 @@ static int collect(const kms_proposal *p, const cli_safe_onchain *oc, const uint
             if (memcmp(p->sigs[k].owner, owner, 20) == 0)
                 s = &p->sigs[k];
         if (s)
-            sigs[(*n)++] = *s;
-        else if (oc->approved[i] || memcmp(owner, me, 20) == 0)
-            kms_safe_sig_approved(owner, &sigs[(*n)++]);
+            x->sigs[x->n++] = *s;
+        else if (cli_safe_inner_ready(oc, i) && add_contract(ch, p, owner, x, &err) != 0)
+            return cli_fail_err(&err);
+        else if (!cli_safe_inner_ready(oc, i) && (oc->approved[i] || memcmp(owner, me, 20) == 0))
+            kms_safe_sig_approved(owner, &x->sigs[x->n++]);
     }
-    if (*n < oc->info.threshold)
+    if (x->n + x->nc < oc->info.threshold)
         return cli_fail("%zu of %" PRIu64 " signatures: not enough to execute (see kmsctl safe "
-                        "status)", *n, oc->info.threshold);
+                        "status)", x->n + x->nc, oc->info.threshold);
     return CLI_OK;
 }
 
@@ -292,16 +423,17 @@ static int run_exec(cli_call *c)
     kms_proposal p = {0};
     cli_policy_env e;
     cli_safe_onchain oc;
-    kms_safe_sig sigs[KMS_SAFE_MAX_OWNERS];
-    size_t n = 0;
+    static exec_sigs x; /* 64 owners' worth: not on the stack */
     eth_buf packed = {0}, data = {0};
     eth_error err = {0};
     int rc = open_for_send(c, &p, &e, &oc);
     if (rc == CLI_OK)
-        rc = collect(&p, &oc, eth_signer_address(e.signer), sigs, &n);
-    if (rc == CLI_OK && (kms_safe_sigs_pack(sigs, n, &packed, &err) != 0 ||
-                         kms_safe_exec_data(&p.tx, packed.data, packed.len, &data, &err) != 0))
+        rc = collect(&e.chain, &p, &oc, eth_signer_address(e.signer), &x);
+    if (rc == CLI_OK &&
+        (kms_safe_sigs_pack_with(x.sigs, x.n, x.contracts, x.nc, &packed, &err) != 0 ||
+         kms_safe_exec_data(&p.tx, packed.data, packed.len, &data, &err) != 0))
         rc = cli_fail_err(&err);
+    exec_sigs_clear(&x);
     cli_known k;
     known_for(c, &p, &k);
     if (rc == CLI_OK && !c->json)
@@ -506,11 +638,16 @@ static const cli_flag OUT_FLAGS[] = {
     {"yes", NULL, "do not ask before signing", NULL, false},
     CLI_FLAGS_END,
 };
+static const cli_flag FOR_SAFE_FLAGS[] = {
+    {"for-safe", "ADDR", "sign for an owner that is itself a Safe, as one of ITS owners\n"
+                         "(EIP-1271: it counts once that Safe's threshold signed)", NULL, false},
+    CLI_FLAGS_END,
+};
 
 static const cli_flag *const CREATE_SETS[] = {CREATE_FLAGS, CLI_CHAIN_FLAGS, CLI_KEY_FLAGS,
                                              CLI_TX_FLAGS, NULL};
 static const cli_flag *const INFO_SETS[] = {SAFE_FLAGS, CLI_CHAIN_FLAGS, NULL};
-static const cli_flag *const SIGN_SETS[] = {OUT_FLAGS, MANIFEST_FLAGS, CLI_CHAIN_FLAGS,
+static const cli_flag *const SIGN_SETS[] = {OUT_FLAGS, FOR_SAFE_FLAGS, MANIFEST_FLAGS, CLI_CHAIN_FLAGS,
                                            CLI_KEY_FLAGS, NULL};
 static const cli_flag *const STATUS_SETS[] = {MANIFEST_FLAGS, CLI_CHAIN_FLAGS, NULL};
 static const cli_flag *const SEND_SETS[] = {MANIFEST_FLAGS, CLI_CHAIN_FLAGS, CLI_KEY_FLAGS,
@@ -545,9 +682,13 @@ static const cli_action SAFE_ACTIONS[] = {
      "(a DELEGATECALL, a change of the Safe's owners, threshold, modules, guard or fallback\n"
      "handler, a gas refund, an unknown target or function). Then asks, signs with your key\n"
      "(EIP-712), and saves the file. With an RPC (or a running devnet) it also checks the hash\n"
-     "against the Safe's getTransactionHash; with none it needs nothing but the file.",
+     "against the Safe's getTransactionHash; with none it needs nothing but the file.\n"
+     "An owner that is a Safe signs through its own owners: each signs with --for-safe ITS\n"
+     "address (the Safe's SafeMessage hash of this transaction); once that Safe's threshold\n"
+     "signed, exec hands their signatures to it as its contract signature (EIP-1271).",
      "$ kmsctl safe sign " FILE_EX " --account alice\n...\nsigned as 0x7099...; saved to "
-     FILE_EX},
+     FILE_EX "\n$ kmsctl safe sign " FILE_EX " --account bob --for-safe 0x5FbD...\n...\n"
+     "signed for Safe 0x5FbD... as 0x3C44...; saved to " FILE_EX},
     {"status", "who signed a proposal and who is missing", run_status, "FILE...", 1, -1,
      STATUS_SETS, "{\"safe\", \"nonce\", \"safeTxHash\", \"threshold\", \"signatures\", "
                   "\"signed\", \"missing\", \"ready\", \"hashCheckedOnChain\"}",

@@ -109,14 +109,48 @@ static const kms_safe_sig *sig_of(const kms_proposal *p, const uint8_t owner[20]
     return NULL;
 }
 
+bool cli_safe_inner_ready(const cli_safe_onchain *chain, size_t i)
+{
+    return chain->known && chain->inner_threshold[i] &&
+           chain->inner_signed[i] >= chain->inner_threshold[i];
+}
+
+/* Whether owner i (of owners_of) counts: its signature, its approval on chain, or, for an
+ * owner Safe, its threshold of nested signatures. */
+static bool counts(const kms_proposal *p, const cli_safe_onchain *chain, const uint8_t owner[20],
+                   size_t i)
+{
+    return sig_of(p, owner) || (chain->known && chain->approved[i]) ||
+           cli_safe_inner_ready(chain, i);
+}
+
 size_t cli_safe_ready_count(const kms_proposal *p, const cli_safe_onchain *chain,
                             uint64_t *threshold)
 {
     size_t n = 0, count = 0;
     const uint8_t(*owners)[20] = owners_of(p, chain, &n, threshold);
     for (size_t i = 0; i < n; i++)
-        count += sig_of(p, owners[i]) || (chain->known && chain->approved[i]);
+        count += counts(p, chain, owners[i], i);
     return n ? count : kms_proposal_count_sigs(p);
+}
+
+/* What owner i's line says when it has no signature of its own: an owner Safe's progress. */
+static const char *owner_state(const kms_proposal *p, const cli_safe_onchain *chain,
+                               const uint8_t owner[20], size_t i, char out[96])
+{
+    size_t nested = kms_proposal_count_nested(p, owner);
+    if (chain->known && chain->approved[i])
+        return "approved on chain (approveHash)";
+    if (chain->known && chain->inner_threshold[i])
+        snprintf(out, 96, "a Safe: %zu of the %" PRIu64 " signatures of its owners it needs%s",
+                 chain->inner_signed[i], chain->inner_threshold[i],
+                 cli_safe_inner_ready(chain, i) ? " (enough)" : "");
+    else if (nested)
+        snprintf(out, 96, "a Safe: %zu signature%s of its owners (give --rpc-url to count them)",
+                 nested, nested == 1 ? "" : "s");
+    else
+        return "missing";
+    return out;
 }
 
 void cli_safe_print_sigs(FILE *f, const kms_proposal *p, const cli_safe_onchain *chain)
@@ -128,13 +162,11 @@ void cli_safe_print_sigs(FILE *f, const kms_proposal *p, const cli_safe_onchain 
     fprintf(f, "Signatures: %zu of %" PRIu64 " needed%s\n", count, threshold,
             threshold && count >= threshold ? " (enough: kmsctl safe exec can run it)" : "");
     for (size_t i = 0; i < n; i++) {
-        char a[43];
+        char a[43], state[96];
         const kms_safe_sig *s = sig_of(p, owners[i]);
-        bool approved = chain->known && chain->approved[i];
         fprintf(f, "  %s  %s\n", addr_text(owners[i], a),
-                s          ? kms_proposal_kind_name(kms_safe_sig_kind(s))
-                : approved ? "approved on chain (approveHash)"
-                           : "missing");
+                s ? kms_proposal_kind_name(kms_safe_sig_kind(s))
+                  : owner_state(p, chain, owners[i], i, state));
     }
     if (n == 0)
         fprintf(f, "  (the Safe's owners are unknown: give --rpc-url to read them)\n");
@@ -146,18 +178,27 @@ json_t *cli_safe_status_json(const kms_proposal *p, const cli_safe_onchain *chai
     uint64_t threshold = 0;
     const uint8_t(*owners)[20] = owners_of(p, chain, &n, &threshold);
     size_t count = cli_safe_ready_count(p, chain, &threshold);
-    json_t *signed_ = json_array(), *missing = json_array();
-    for (size_t i = 0; signed_ && missing && i < n; i++) {
-        const kms_safe_sig *s = sig_of(p, owners[i]);
-        bool approved = chain->known && chain->approved[i];
-        json_array_append_new(s || approved ? signed_ : missing, eth_json_address(owners[i]));
+    json_t *signed_ = json_array(), *missing = json_array(), *inner = json_array();
+    for (size_t i = 0; signed_ && missing && inner && i < n; i++) {
+        json_array_append_new(counts(p, chain, owners[i], i) ? signed_ : missing,
+                              eth_json_address(owners[i]));
+        size_t nested = kms_proposal_count_nested(p, owners[i]);
+        if (nested || (chain->known && chain->inner_threshold[i]))
+            json_array_append_new(
+                inner, json_pack("{s:o,s:I,s:o}", "safe", eth_json_address(owners[i]),
+                                 "signatures", (json_int_t)(chain->known ? chain->inner_signed[i]
+                                                                         : nested),
+                                 "threshold", chain->known ? json_integer((json_int_t)
+                                                                  chain->inner_threshold[i])
+                                                           : json_null()));
     }
     char nonce[U256_DEC_MAX];
     u256_to_dec(&p->tx.nonce, nonce);
-    return json_pack("{s:o,s:I,s:s,s:o,s:I,s:I,s:o,s:o,s:b,s:b}", "safe",
+    return json_pack("{s:o,s:I,s:s,s:o,s:I,s:I,s:o,s:o,s:o,s:b,s:b}", "safe",
                      eth_json_address(p->safe), "chainId", (json_int_t)p->chain_id, "nonce", nonce,
                      "safeTxHash", eth_json_hex(p->safe_tx_hash, 32), "threshold",
                      (json_int_t)threshold, "signatures", (json_int_t)count, "signed", signed_,
-                     "missing", missing, "ready", threshold && count >= threshold,
-                     "hashCheckedOnChain", chain->known && chain->hash_matches);
+                     "missing", missing, "ownerSafes", inner, "ready",
+                     threshold && count >= threshold, "hashCheckedOnChain",
+                     chain->known && chain->hash_matches);
 }

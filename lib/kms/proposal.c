@@ -393,13 +393,15 @@ static json_t *tx_json(const kms_safe_tx *tx)
 /* A signature as the file holds it; for a nested one (safe not NULL) with the owner Safe. */
 static json_t *sig_json(const kms_safe_sig *s, const uint8_t *safe)
 {
-    json_t *o = json_pack("{s:o,s:o,s:s?}", "owner", eth_json_address(s->owner), "signature",
-                          eth_json_hex(s->rsv, 65), "kind",
-                          kms_proposal_kind_name(kms_safe_sig_kind(s)));
-    if (o && safe && json_object_set_new(o, "safe", eth_json_address(safe)) != 0) {
+    json_t *o = safe ? json_pack("{s:o}", "safe", eth_json_address(safe)) : json_object();
+    json_t *rest = json_pack("{s:o,s:o,s:s?}", "owner", eth_json_address(s->owner), "signature",
+                             eth_json_hex(s->rsv, 65), "kind",
+                             kms_proposal_kind_name(kms_safe_sig_kind(s)));
+    if (!o || !rest || json_object_update(o, rest) != 0) {
         json_decref(o);
         o = NULL;
     }
+    json_decref(rest);
     return o;
 }
 

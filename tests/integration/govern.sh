@@ -9,6 +9,8 @@
 #   contract, an incompatible layout, unknown code), a cancel, an app's compose hash, a hand-over
 #   of an app to the Safe, and a Transaction Builder round trip.
 #   Models A and B run the same actions with the same command lines.
+#   A Safe with a Safe among its owners: the inner Safe's owners sign with --for-safe (one
+#   offline), status counts them, exec packs their contract signature (EIP-1271) and runs.
 #   Errors come out as sentences: not the owner, already scheduled, not ready, no change.
 # Every anvil started here is stopped on every exit path.
 # shellcheck source=../support/suite.sh
@@ -200,6 +202,40 @@ expect "model A: not the owner's key" 1 "answers to the account .* not to the ke
   kms add-os-image-hash "$(h 98)" --manifest a.json --dev-account 5
 expect "renounce needs its flag" 2 "i-understand-this-freezes-the-policy" kms renounce-ownership \
   --manifest a.json --dev-account 0
+
+# ===== a Safe with a Safe among its owners (EIP-1271 contract signatures) =====
+printf '7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6\n' >dev3.key # anvil's public key 3
+chmod 600 dev3.key
+expect "an inner Safe: 2 of owners 1-3" 0 '"safe"' safe create --owners "$DEV1,$DEV2,$DEV3" \
+  --threshold 2 --salt-nonce 7 --dev-account 0 --json
+INNER=$(field "$tmp/out" safe)
+expect "an outer Safe: 2 of owner 1 and the inner Safe" 0 '"safe"' safe create \
+  --owners "$DEV1,$INNER" --threshold 2 --salt-nonce 8 --dev-account 0 --json
+OUTER=$(field "$tmp/out" safe)
+expect "a proposal on the outer Safe" 0 "" safe propose --safe "$OUTER" \
+  --to 0x000000000000000000000000000000000000dEaD --out nested.json --no-sign --dev-account 0
+cp nested.json nested.b.json
+expect "owner 1 signs the outer Safe's transaction" 0 "signed as $DEV1" safe sign nested.json \
+  --dev-account 1 --yes
+expect "owner 2 signs for the inner Safe" 0 "signed for Safe $INNER as $DEV2" safe sign \
+  nested.json --dev-account 2 --for-safe "$INNER" --yes
+expect "status counts the inner Safe's signatures" 0 \
+  "$INNER  a Safe: 1 of the 2 signatures of its owners it needs" safe status nested.json
+expect "exec refused while the inner Safe lacks one" 1 "1 of 2 signatures: not enough" safe exec \
+  nested.json --dev-account 0
+expect "an account that is no owner of the inner Safe" 1 "is not an owner of Safe $INNER" safe sign \
+  nested.b.json --dev-account 5 --for-safe "$INNER" --yes
+expect "a Safe that is no owner of the outer one" 1 "is not an owner of Safe $OUTER" safe sign \
+  nested.b.json --dev-account 2 --for-safe "$KMS" --yes
+KMSCTL_DEVNET_DIR="$tmp/none" expect "owner 3 signs for the inner Safe offline" 0 \
+  "signed for Safe $INNER as $DEV3" safe sign nested.b.json --private-key-file dev3.key \
+  --for-safe "$INNER" --yes
+expect "status of the merged copies: ready" 0 '"ready":true' safe status nested.json nested.b.json --json
+check "the inner Safe has 2 of its 2" 'v.ownerSafes.length === 1 && v.ownerSafes[0].signatures === 2 &&
+  v.ownerSafes[0].threshold === 2'
+expect "exec: the inner Safe signs as a contract" 0 "Safe.execTransaction: done" safe exec \
+  nested.json nested.b.json --dev-account 0
+[ "$(call "$OUTER" 'nonce()(uint256)')" = 1 ] && ok || bad "the outer Safe's nonce did not move"
 
 # ===== the demo: the main job end to end, nothing left running =====
 TMPDIR="$tmp" expect "kmsctl demo" 0 "allowed: the app may boot" demo

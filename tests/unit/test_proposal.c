@@ -721,7 +721,7 @@ static void test_nested_safe_owner(void **state)
     uint8_t encoded[66] = {0x19, 0x01};
     memcpy(encoded + 2, p.domain_hash, 32);
     memcpy(encoded + 34, p.message_hash, 32);
-    char msg[133];
+    char msg[2 + 2 * 66 + 1];
     eth_hex_encode(encoded, 66, msg);
     const char *margs[1] = {msg};
     kms_result r;
