@@ -254,6 +254,19 @@ int kms_audit_paths_fetch(const kms_audit_net *net, kms_audit_path *const *paths
 
 /* ---- signers ---- */
 
+/* The number of 65-byte parts, at most max, before the offset s (a 32-byte word) where a
+ * contract signature's data starts. */
+static size_t min_parts(size_t max, const uint8_t s[32])
+{
+    for (int k = 0; k < 24; k++)
+        if (s[k])
+            return max; /* past any signature's end */
+    uint64_t off = 0;
+    for (int k = 24; k < 32; k++)
+        off = off << 8 | s[k];
+    return off / 65 < max ? (size_t)(off / 65) : max;
+}
+
 int kms_audit_signers(const uint8_t safe_tx_hash[32], const uint8_t *sigs, size_t n,
                       uint8_t (**out)[20], size_t *nout, eth_error *err)
 {
@@ -268,6 +281,8 @@ int kms_audit_signers(const uint8_t safe_tx_hash[32], const uint8_t *sigs, size_
         kms_safe_sig sig;
         eth_error e;
         uint8_t v = rsv[64];
+        if (v == 0) /* a contract signature: its data, where the 65-byte parts end, starts at s */
+            max = min_parts(max, rsv + 32);
         if (v == 0 || v == 1) /* a contract signature or an approved hash: r is the owner */
             memcpy(sig.owner, rsv + 12, 20);
         else if (v != 27 && v != 28 && v != 31 && v != 32)

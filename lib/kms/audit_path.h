@@ -86,7 +86,9 @@ int kms_audit_paths_signers(const kms_audit_net *net, kms_audit_path *const *pat
 
 /* Recovers the owners whose signatures sigs[0..n) (65 bytes each, as execTransaction takes
  * them) carry over safe_tx_hash into *out (a new array the caller frees; NULL when *nout is 0).
- * Reading stops at the first signature of a kind Safe does not know. Returns 0 or -ETH_ENOMEM. */
+ * Reading stops at the first signature of a kind Safe does not know, and where a contract
+ * signature's data begins (its owner, the contract, is one of the signers). Returns 0 or
+ * -ETH_ENOMEM. */
 int kms_audit_signers(const uint8_t safe_tx_hash[32], const uint8_t *sigs, size_t n,
                       uint8_t (**out)[20], size_t *nout, eth_error *err) ETH_WARN_UNUSED;
 

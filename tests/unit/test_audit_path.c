@@ -259,9 +259,39 @@ static void test_signature_kinds(void **state)
     assert_null(owners);
 }
 
+/* A contract signature's data follows the 65-byte parts (its offset is in s): reading stops
+ * there, even when that data would read as more signatures (here an approved hash of OTHER). */
+static void test_contract_signature_data(void **state)
+{
+    (void)state;
+    uint8_t hash[32], data[130] = {0};
+    memset(hash, 0xab, 32);
+    kms_safe_sig ecdsa;
+    sign(KEY1, hash, &ecdsa);
+    /* parts at 0 and 65, then the data's length at 130 and the data at 162: the third 65-byte
+     * window (195..259) is data[33..97], made to look like an approved hash */
+    memcpy(data + 33 + 12, OTHER, 20);
+    data[97] = 1;
+    kms_safe_contract_sig c = {.data = data, .len = sizeof data};
+    memcpy(c.owner, SENDER, 20);
+    eth_buf b = {0};
+    eth_error e;
+    assert_int_equal(kms_safe_sigs_pack_with(&ecdsa, 1, &c, 1, &b, &e), 0);
+    uint8_t(*owners)[20] = NULL;
+    size_t n = 0;
+    assert_int_equal(kms_audit_signers(hash, b.data, b.len, &owners, &n, &e), 0);
+    assert_int_equal(n, 2);
+    bool dev1 = memcmp(owners[0], DEV1, 20) == 0 || memcmp(owners[1], DEV1, 20) == 0;
+    bool sender = memcmp(owners[0], SENDER, 20) == 0 || memcmp(owners[1], SENDER, 20) == 0;
+    assert_true(dev1 && sender);
+    free(owners);
+    eth_buf_clear(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_contract_signature_data),
         cmocka_unit_test(test_direct),
         cmocka_unit_test(test_safe_through_timelock),
         cmocka_unit_test(test_batches),
