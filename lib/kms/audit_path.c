@@ -35,6 +35,7 @@ static void hop_clear(kms_audit_hop *h)
 {
     eth_buf_clear(&h->signatures);
     free(h->signers);
+    free(h->inner);
     if (h->schedule) {
         kms_audit_path_clear(h->schedule);
         free(h->schedule);
@@ -254,39 +255,51 @@ int kms_audit_paths_fetch(const kms_audit_net *net, kms_audit_path *const *paths
 
 /* ---- signers ---- */
 
-/* The number of 65-byte parts, at most max, before the offset s (a 32-byte word) where a
- * contract signature's data starts. */
-static size_t min_parts(size_t max, const uint8_t s[32])
+/* The 32-byte big-endian word w as *out; false when it does not fit in 64 bits. */
+static bool word_u64(const uint8_t w[32], uint64_t *out)
 {
-    for (int k = 0; k < 24; k++)
-        if (s[k])
-            return max; /* past any signature's end */
-    uint64_t off = 0;
-    for (int k = 24; k < 32; k++)
-        off = off << 8 | s[k];
-    return off / 65 < max ? (size_t)(off / 65) : max;
+    *out = 0;
+    for (int k = 0; k < 32; k++) {
+        if (k < 24 && w[k])
+            return false;
+        *out = *out << 8 | (k < 24 ? 0 : w[k]);
+    }
+    return true;
+}
+
+/* How many 65-byte parts of sigs[0..n) are signatures Safe reads: up to the first of a kind it
+ * does not know, and not into the data of a contract signature (v 0), which starts at its s. */
+static size_t parts_of(const uint8_t *sigs, size_t n)
+{
+    size_t max = n / 65 < KMS_SAFE_MAX_OWNERS ? n / 65 : KMS_SAFE_MAX_OWNERS;
+    for (size_t i = 0; i < max; i++) {
+        const uint8_t *part = sigs + 65 * i;
+        uint8_t v = part[64];
+        uint64_t off;
+        if (v == 0 && word_u64(part + 32, &off) && off / 65 < max) /* this part counts */
+            max = off / 65 > i ? (size_t)(off / 65) : i + 1;
+        if (v > 1 && v != 27 && v != 28 && v != 31 && v != 32)
+            return i;
+    }
+    return max;
 }
 
 int kms_audit_signers(const uint8_t safe_tx_hash[32], const uint8_t *sigs, size_t n,
                       uint8_t (**out)[20], size_t *nout, eth_error *err)
 {
-    size_t max = n / 65 < KMS_SAFE_MAX_OWNERS ? n / 65 : KMS_SAFE_MAX_OWNERS;
+    size_t parts = parts_of(sigs, n);
     *nout = 0;
-    *out = max ? malloc(max * 20) : NULL;
-    if (max && !*out)
+    *out = parts ? malloc(parts * 20) : NULL;
+    if (parts && !*out)
         return eth_fail(err, ETH_ENOMEM, "out of memory");
-    for (size_t i = 0; i < max; i++) {
+    for (size_t i = 0; i < parts; i++) {
         uint8_t rsv[65];
         memcpy(rsv, sigs + 65 * i, 65);
         kms_safe_sig sig;
         eth_error e;
         uint8_t v = rsv[64];
-        if (v == 0) /* a contract signature: its data, where the 65-byte parts end, starts at s */
-            max = min_parts(max, rsv + 32);
         if (v == 0 || v == 1) /* a contract signature or an approved hash: r is the owner */
             memcpy(sig.owner, rsv + 12, 20);
-        else if (v != 27 && v != 28 && v != 31 && v != 32)
-            break;
         rsv[64] = v > 30 ? (uint8_t)(v - 4) : v;
         if (v > 1 && kms_safe_sig_from_rsv(safe_tx_hash, rsv, v > 30, &sig, &e) != 0)
             continue;
@@ -295,10 +308,71 @@ int kms_audit_signers(const uint8_t safe_tx_hash[32], const uint8_t *sigs, size_
     return 0;
 }
 
+/* The data of the contract signature whose part is part, in sigs[0..n), into *data and *len;
+ * false when its offset or length runs past the end. */
+static bool contract_data(const uint8_t *sigs, size_t n, const uint8_t part[65],
+                          const uint8_t **data, size_t *len)
+{
+    uint64_t off, l;
+    if (!word_u64(part + 32, &off) || off > n || n - off < 32 || !word_u64(sigs + off, &l) ||
+        l > n - off - 32)
+        return false;
+    *data = sigs + off + 32;
+    *len = (size_t)l;
+    return true;
+}
+
+/* Appends (owner, signers[0..k)) to *out (*nout entries). */
+static int add_inner(kms_audit_inner_sig **out, size_t *nout, const uint8_t owner[20],
+                     const uint8_t (*signers)[20], size_t k, eth_error *err)
+{
+    if (k == 0)
+        return 0;
+    kms_audit_inner_sig *more = realloc(*out, (*nout + k) * sizeof *more);
+    if (!more)
+        return eth_fail(err, ETH_ENOMEM, "out of memory");
+    for (size_t j = 0; j < k; j++) {
+        memcpy(more[*nout + j].safe, owner, 20);
+        memcpy(more[*nout + j].signer, signers[j], 20);
+    }
+    *out = more;
+    *nout += k;
+    return 0;
+}
+
+int kms_audit_inner_signers(uint64_t chain_id, const uint8_t safe_tx_hash[32],
+                            const uint8_t *sigs, size_t n, kms_audit_inner_sig **out,
+                            size_t *nout, eth_error *err)
+{
+    size_t parts = parts_of(sigs, n);
+    int rc = 0;
+    *out = NULL;
+    *nout = 0;
+    for (size_t i = 0; rc == 0 && i < parts; i++) {
+        const uint8_t *part = sigs + 65 * i, *data;
+        size_t len, k = 0;
+        uint8_t hash[32], (*signers)[20] = NULL;
+        if (part[64] != 0 || !contract_data(sigs, n, part, &data, &len))
+            continue;
+        kms_safe_owner_safe_hash(chain_id, part + 12, safe_tx_hash, hash);
+        rc = kms_audit_signers(hash, data, len, &signers, &k, err);
+        if (rc == 0)
+            rc = add_inner(out, nout, part + 12, (const uint8_t(*)[20])signers, k, err);
+        free(signers);
+    }
+    if (rc) {
+        free(*out);
+        *out = NULL;
+        *nout = 0;
+    }
+    return rc;
+}
+
 /* The Safe hops of one receipt: each Safe's ExecutionSuccess(bytes32 indexed txHash, ...). */
 typedef struct receipts_ctx {
     kms_audit_path **paths;
     uint8_t topic[32];
+    uint64_t chain_id;
 } receipts_ctx;
 
 static json_t *receipt_params(void *ctx, size_t i)
@@ -340,6 +414,9 @@ static int take_receipt(void *ctx, size_t i, const json_t *r, eth_error *err)
         if (h->has_safe_tx_hash)
             rc = kms_audit_signers(h->safe_tx_hash, h->signatures.data, h->signatures.len,
                                    &h->signers, &h->nsigners, err);
+        if (rc == 0 && h->has_safe_tx_hash)
+            rc = kms_audit_inner_signers(c->chain_id, h->safe_tx_hash, h->signatures.data,
+                                         h->signatures.len, &h->inner, &h->ninner, err);
     }
     return rc;
 }
@@ -377,10 +454,13 @@ int kms_audit_paths_signers(const kms_audit_net *net, kms_audit_path *const *pat
     receipts_ctx c = {.paths = malloc((2 * n + 1) * sizeof *c.paths)};
     if (!c.paths)
         return eth_fail(err, ETH_ENOMEM, "out of memory");
+    size_t m = collect(paths, n, c.paths);
     int rc = eth_abi_event_topic("ExecutionSuccess(bytes32,uint256)", c.topic, err);
+    if (rc == 0 && m) /* an owner Safe's signers signed a hash of its chain's domain */
+        rc = eth_rpc_chain_id(net->rpc, &c.chain_id, err);
     if (rc == 0)
-        rc = kms_audit_each(net, "eth_getTransactionReceipt", collect(paths, n, c.paths),
-                            receipt_params, take_receipt, &c, "eth_getTransactionReceipt", err);
+        rc = kms_audit_each(net, "eth_getTransactionReceipt", m, receipt_params, take_receipt,
+                            &c, "eth_getTransactionReceipt", err);
     free(c.paths);
     return rc;
 }
@@ -397,6 +477,20 @@ static void append(char *out, size_t cap, size_t *used, const char *fmt, ...)
     int n = vsnprintf(out + *used, cap - *used, fmt, ap);
     va_end(ap);
     *used += n > 0 ? (size_t)n : 0;
+}
+
+/* For a signer that is an owner Safe: " (its owners A, B)", the signers of its signature. */
+static void inner_words(const kms_audit_hop *h, const uint8_t signer[20], char *out, size_t cap,
+                        size_t *used)
+{
+    char b[13];
+    size_t k = 0;
+    for (size_t j = 0; j < h->ninner; j++)
+        if (memcmp(h->inner[j].safe, signer, 20) == 0)
+            append(out, cap, used, "%s%s", k++ ? ", " : " (its owners ",
+                   kms_control_short(h->inner[j].signer, b));
+    if (k)
+        append(out, cap, used, ")");
 }
 
 static void hop_words(const kms_audit_hop *h, char *out, size_t cap, size_t *used)
@@ -417,8 +511,10 @@ static void hop_words(const kms_audit_hop *h, char *out, size_t cap, size_t *use
             append(out, cap, used, " through the Safe %s (transaction %s, signed by ", a, id);
         else
             append(out, cap, used, " through the Safe %s (its ExecutionSuccess was not found", a);
-        for (size_t i = 0; i < h->nsigners; i++)
+        for (size_t i = 0; i < h->nsigners; i++) {
             append(out, cap, used, "%s%s", i ? ", " : "", kms_control_short(h->signers[i], b));
+            inner_words(h, h->signers[i], out, cap, used);
+        }
         append(out, cap, used, ")");
         return;
     }
@@ -450,14 +546,29 @@ void kms_audit_path_words(const kms_audit_path *p, char *out, size_t cap)
         hop_words(&p->hops[i], out, cap, &used);
 }
 
+/* [{"safe", "signer"}] for the owner Safes' signers of a Safe hop. */
+static json_t *inner_json(const kms_audit_hop *h)
+{
+    json_t *a = json_array();
+    for (size_t j = 0; a && j < h->ninner; j++)
+        if (json_array_append_new(a, json_pack("{s:o,s:o}", "safe",
+                                               eth_json_address(h->inner[j].safe), "signer",
+                                               eth_json_address(h->inner[j].signer))) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    return a;
+}
+
 /* The fields of a Safe hop, or of a timelock hop. */
 static json_t *hop_fields(const kms_audit_hop *h)
 {
     if (h->kind == KMS_HOP_SAFE)
-        return json_pack("{s:o,s:o}", "safeTxHash",
+        return json_pack("{s:o,s:o,s:o}", "safeTxHash",
                          h->has_safe_tx_hash ? eth_json_hex(h->safe_tx_hash, 32) : json_null(),
                          "signers",
-                         eth_json_address_list((const uint8_t(*)[20])h->signers, h->nsigners));
+                         eth_json_address_list((const uint8_t(*)[20])h->signers, h->nsigners),
+                         "ownerSafeSigners", inner_json(h));
     if (h->kind == KMS_HOP_CONTRACT)
         return json_object();
     return json_pack("{s:o,s:b,s:I,s:I,s:I,s:o,s:o}", "operation", eth_json_hex(h->op_id, 32),

@@ -8,7 +8,8 @@
  * the path with a KMS_HOP_CONTRACT hop. Signers are recovered from the signatures in
  * execTransaction's input against the Safe transaction hash the Safe logged in its
  * ExecutionSuccess event (found in the transaction's receipt): ECDSA (v 27/28), eth_sign
- * (v 31/32), approved hashes and contract signatures (v 1 and 0: the owner is r). */
+ * (v 31/32), approved hashes and contract signatures (v 1 and 0: the owner is r); for an owner
+ * that is a Safe, the owners whose signatures its contract signature carries too. */
 #ifndef KMS_AUDIT_PATH_H
 #define KMS_AUDIT_PATH_H
 
@@ -31,6 +32,12 @@ typedef enum kms_hop_kind {
 
 struct kms_audit_path;
 
+/* One signature inside an owner Safe's contract signature: signer signed for the owner Safe. */
+typedef struct kms_audit_inner_sig {
+    uint8_t safe[20];
+    uint8_t signer[20];
+} kms_audit_inner_sig;
+
 /* One layer a call went through. Zero-initialised parts are unknown. */
 typedef struct kms_audit_hop {
     kms_hop_kind kind;
@@ -41,6 +48,9 @@ typedef struct kms_audit_hop {
     uint8_t safe_tx_hash[32];
     uint8_t (*signers)[20];      /* owned; the owners recovered from signatures, in order */
     size_t nsigners;
+    kms_audit_inner_sig *inner;  /* owned; for signers that are Safes (contract signatures),
+                                    who signed for them */
+    size_t ninner;
     /* timelock */
     uint8_t op_id[32];
     bool scheduled;              /* the timelock's CallScheduled events name the operation */
@@ -91,6 +101,15 @@ int kms_audit_paths_signers(const kms_audit_net *net, kms_audit_path *const *pat
  * -ETH_ENOMEM. */
 int kms_audit_signers(const uint8_t safe_tx_hash[32], const uint8_t *sigs, size_t n,
                       uint8_t (**out)[20], size_t *nout, eth_error *err) ETH_WARN_UNUSED;
+
+/* For each contract signature (v 0) among sigs[0..n) (as kms_audit_signers reads them) whose
+ * data lies within sigs: the owners of that owner (a Safe on chain chain_id) whose signatures
+ * the data carries over kms_safe_owner_safe_hash of safe_tx_hash, as (safe, signer) pairs into
+ * *out (a new array the caller frees; NULL when *nout is 0). Data that runs past the end, or
+ * signatures that do not recover, are left out. Returns 0 or -ETH_ENOMEM (then *out NULL). */
+int kms_audit_inner_signers(uint64_t chain_id, const uint8_t safe_tx_hash[32],
+                            const uint8_t *sigs, size_t n, kms_audit_inner_sig **out,
+                            size_t *nout, eth_error *err) ETH_WARN_UNUSED;
 
 /* The path in words, one clause per hop from the outermost, to out[0..cap): "sent directly by
  * 0x..", "sent by 0x.. through the Safe 0x.. (transaction 0x.., signed by 0xA, 0xB) through the

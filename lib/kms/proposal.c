@@ -236,10 +236,7 @@ int kms_proposal_add_sig(kms_proposal *p, const kms_safe_sig *sig, eth_error *er
 
 void kms_proposal_nested_hash(const kms_proposal *p, const uint8_t safe[20], uint8_t out[32])
 {
-    uint8_t encoded[66] = {0x19, 0x01};
-    memcpy(encoded + 2, p->domain_hash, 32);
-    memcpy(encoded + 34, p->message_hash, 32);
-    kms_safe_message_hash(p->chain_id, safe, encoded, sizeof encoded, out);
+    kms_safe_owner_safe_hash(p->chain_id, safe, p->safe_tx_hash, out);
 }
 
 static const kms_safe_nested_sig *find_nested(const kms_proposal *p, const uint8_t safe[20],

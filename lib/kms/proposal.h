@@ -142,8 +142,9 @@ int kms_proposal_add_sig(kms_proposal *p, const kms_safe_sig *sig, eth_error *er
     ETH_WARN_UNUSED;
 
 /* Writes to out what the owners of the owner Safe safe sign for it (ECDSA over it, or eth_sign
- * of it): kms_safe_message_hash of this transaction's 66-byte encoding (0x19 0x01 ++ domainHash
- * ++ messageHash) for that Safe on p's chain. Cannot fail. None NULL. */
+ * of it): kms_safe_owner_safe_hash of p's safeTxHash for that Safe on p's chain (its fallback
+ * handler's SafeMessage hash of this transaction's 66-byte encoding, 0x19 0x01 ++ domainHash ++
+ * messageHash). Cannot fail. None NULL. */
 void kms_proposal_nested_hash(const kms_proposal *p, const uint8_t safe[20], uint8_t out[32]);
 
 /* Adds a copy of ns to p after checking it: an ECDSA or eth_sign signature recovering to

@@ -260,16 +260,16 @@ int kms_safe_sigs_pack_with(const kms_safe_sig *sigs, size_t n,
     return rc;
 }
 
-void kms_safe_message_hash(uint64_t chain_id, const uint8_t safe[20], const uint8_t *message,
-                           size_t n, uint8_t out[32])
+void kms_safe_owner_safe_hash(uint64_t chain_id, const uint8_t owner_safe[20],
+                              const uint8_t safe_tx_hash[32], uint8_t out[32])
 {
     eth_eip712_struct s;
     uint8_t type_hash[32], domain[32], hash[32];
     eth_eip712_type_hash("SafeMessage(bytes message)", type_hash);
     eth_eip712_struct_init(&s, type_hash);
-    eth_eip712_put_dynamic(&s, message, n);
+    eth_eip712_put_word(&s, safe_tx_hash); /* keccak256 of the bytes message */
     eth_eip712_struct_final(&s, hash);
-    kms_safe_domain_separator(chain_id, safe, domain);
+    kms_safe_domain_separator(chain_id, owner_safe, domain);
     eth_eip712_digest(domain, hash, out);
 }
 

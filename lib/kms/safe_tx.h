@@ -18,7 +18,7 @@
  *           transaction's 66-byte encoding (0x19 0x01 ++ domainSeparator ++ structHash) to
  *           the owner's isValidSignature(bytes,bytes). kmsctl makes them for owners that are
  *           Safes (their CompatibilityFallbackHandler checks the data as their own owners'
- *           signatures of kms_safe_message_hash of that encoding). */
+ *           signatures of kms_safe_owner_safe_hash). */
 #ifndef KMS_SAFE_TX_H
 #define KMS_SAFE_TX_H
 
@@ -111,13 +111,14 @@ typedef struct kms_safe_contract_sig {
     size_t len;
 } kms_safe_contract_sig;
 
-/* Writes to out the hash the owners of the Safe at safe (on chain chain_id) sign to make it
- * approve message, as its CompatibilityFallbackHandler's getMessageHashForSafe computes it:
- * keccak256(0x19 0x01 ++ domainSeparator(safe) ++ keccak256(abi.encode(
- * keccak256("SafeMessage(bytes message)"), keccak256(message)))). Cannot fail. safe, out not
- * NULL; message may be NULL when n is 0. */
-void kms_safe_message_hash(uint64_t chain_id, const uint8_t safe[20], const uint8_t *message,
-                           size_t n, uint8_t out[32]);
+/* Writes to out the hash the owners of owner_safe (a Safe on chain chain_id that owns another
+ * Safe) sign so that it approves the other Safe's transaction safe_tx_hash: what its
+ * CompatibilityFallbackHandler's getMessageHashForSafe gives for the transaction's 66-byte
+ * encoding, whose keccak256 is safe_tx_hash: keccak256(0x19 0x01 ++ domainSeparator(owner_safe)
+ * ++ keccak256(abi.encode(keccak256("SafeMessage(bytes message)"), safe_tx_hash))).
+ * Cannot fail. None NULL. */
+void kms_safe_owner_safe_hash(uint64_t chain_id, const uint8_t owner_safe[20],
+                              const uint8_t safe_tx_hash[32], uint8_t out[32]);
 
 /* Appends sigs[0..n) to out as execTransaction takes them: each rsv, sorted by owner address
  * ascending (sigs itself is not changed). The same as kms_safe_sigs_pack_with(sigs, n, NULL, 0,

@@ -9,8 +9,9 @@
 #   contract, an incompatible layout, unknown code), a cancel, an app's compose hash, a hand-over
 #   of an app to the Safe, and a Transaction Builder round trip.
 #   Models A and B run the same actions with the same command lines.
-#   A Safe with a Safe among its owners: the inner Safe's owners sign with --for-safe (one
-#   offline), status counts them, exec packs their contract signature (EIP-1271) and runs.
+#   A Safe with a Safe among its owners (it owns an app): the inner Safe's owners sign with
+#   --for-safe (one offline), status counts them, exec packs their contract signature
+#   (EIP-1271) and runs; policy history names the inner Safe's signers.
 #   Errors come out as sentences: not the owner, already scheduled, not ready, no change.
 # Every anvil started here is stopped on every exit path.
 # shellcheck source=../support/suite.sh
@@ -212,8 +213,11 @@ INNER=$(field "$tmp/out" safe)
 expect "an outer Safe: 2 of owner 1 and the inner Safe" 0 '"safe"' safe create \
   --owners "$DEV1,$INNER" --threshold 2 --salt-nonce 8 --dev-account 0 --json
 OUTER=$(field "$tmp/out" safe)
-expect "a proposal on the outer Safe" 0 "" safe propose --safe "$OUTER" \
-  --to 0x000000000000000000000000000000000000dEaD --out nested.json --no-sign --dev-account 0
+expect "an app owned by the outer Safe" 0 "\"app\":\"0x" kms deploy-app --owner "$OUTER" \
+  --dev-account 4 --json
+APP3=$(field "$tmp/out" app)
+expect "its compose hash: a proposal on the outer Safe" 0 "Safe proposal" app add-compose-hash \
+  "$(h 67)" --app "$APP3" --dev-account 0 --out nested.json
 cp nested.json nested.b.json
 expect "owner 1 signs the outer Safe's transaction" 0 "signed as $DEV1" safe sign nested.json \
   --dev-account 1 --yes
@@ -235,7 +239,15 @@ check "the inner Safe has 2 of its 2" 'v.ownerSafes.length === 1 && v.ownerSafes
   v.ownerSafes[0].threshold === 2'
 expect "exec: the inner Safe signs as a contract" 0 "Safe.execTransaction: done" safe exec \
   nested.json nested.b.json --dev-account 0
-[ "$(call "$OUTER" 'nonce()(uint256)')" = 1 ] && ok || bad "the outer Safe's nonce did not move"
+[ "$(call "$APP3" 'allowedComposeHashes(bytes32)(bool)' "$(h 67)")" = true ] && ok ||
+  bad "compose hash 67 not allowed"
+expect "history names the inner Safe's signers" 0 \
+  "${INNER:0:6}..${INNER: -4} \\(its owners 0x3C44..93BC, 0x90F7..b906\\)" policy history
+expect "history --json" 0 "" policy history --json
+check "the change's path carries the inner Safe's signers" 'v.some((c) =>
+  c.value === "'"$(h 67)"'" &&
+  JSON.stringify(c.path.hops[0].ownerSafeSigners.map((x) => [x.safe, x.signer])) ===
+  JSON.stringify([["'"$INNER"'", "'"$DEV2"'"], ["'"$INNER"'", "'"$DEV3"'"]]))'
 
 # ===== the demo: the main job end to end, nothing left running =====
 TMPDIR="$tmp" expect "kmsctl demo" 0 "allowed: the app may boot" demo

@@ -100,8 +100,10 @@ function snapshot(m, block) {
 }
 
 const direct = (sender) => ({ tx: { tx: '@block' }, sender, hops: [] });
+// (the model's Safe has only key owners: no owner Safe signs through a contract signature)
 const safeHop = (m, hash, signers) => ({ kind: 'safe', address: m.safe, safeTxHash: hash,
-  signers: [...signers].sort((a, b) => a.toLowerCase() < b.toLowerCase() ? -1 : 1) });
+  signers: [...signers].sort((a, b) => a.toLowerCase() < b.toLowerCase() ? -1 : 1),
+  ownerSafeSigners: [] });
 
 // The Safe's own hash of a call of to with data at nonce (every gas field zero, as kmsctl
 // proposes).

@@ -288,9 +288,59 @@ static void test_contract_signature_data(void **state)
     eth_buf_clear(&b);
 }
 
+/* An owner Safe's contract signature: the signers inside it are recovered over the owner
+ * Safe's hash of the transaction (kms_safe_owner_safe_hash, chain 31337), and the path's words
+ * name them after the owner Safe; data that runs past the end is left out. */
+static void test_owner_safe_signers(void **state)
+{
+    (void)state;
+    uint8_t hash[32], inner_hash[32];
+    memset(hash, 0xab, 32);
+    kms_safe_sig outer, inner;
+    sign(KEY1, hash, &outer);
+    kms_safe_owner_safe_hash(31337, SENDER, hash, inner_hash);
+    sign(KEY2, inner_hash, &inner);
+    kms_safe_contract_sig c = {.data = inner.rsv, .len = 65};
+    memcpy(c.owner, SENDER, 20);
+    eth_buf b = {0};
+    eth_error e;
+    assert_int_equal(kms_safe_sigs_pack_with(&outer, 1, &c, 1, &b, &e), 0);
+    kms_audit_path p = {0};
+    p.nhops = 1;
+    kms_audit_hop *h = &p.hops[0];
+    h->kind = KMS_HOP_SAFE;
+    memcpy(h->addr, SAFE, 20);
+    h->has_safe_tx_hash = true;
+    memcpy(h->safe_tx_hash, hash, 32);
+    memcpy(p.sender, DEV1, 20);
+    assert_int_equal(kms_audit_signers(hash, b.data, b.len, &h->signers, &h->nsigners, &e), 0);
+    assert_int_equal(kms_audit_inner_signers(31337, hash, b.data, b.len, &h->inner, &h->ninner,
+                                             &e), 0);
+    assert_int_equal(h->ninner, 1);
+    assert_memory_equal(h->inner[0].safe, SENDER, 20);
+    assert_memory_equal(h->inner[0].signer, DEV2, 20);
+    char words[1024];
+    kms_audit_path_words(&p, words, sizeof words);
+    assert_non_null(strstr(words, "signed by 0x4444..4444 (its owners 0x3C44..93BC), 0x7099..79C8)"));
+    kms_audit_path_clear(&p);
+
+    /* on another chain the owner Safe's hash differs: nobody recovers as its owner 2 */
+    kms_audit_inner_sig *in = NULL;
+    size_t n = 0;
+    assert_int_equal(kms_audit_inner_signers(1, hash, b.data, b.len, &in, &n, &e), 0);
+    assert_true(n == 0 || memcmp(in[0].signer, DEV2, 20) != 0);
+    free(in);
+    /* the data's length says more than there is */
+    assert_int_equal(kms_audit_inner_signers(31337, hash, b.data, b.len - 1, &in, &n, &e), 0);
+    assert_int_equal(n, 0);
+    assert_null(in);
+    eth_buf_clear(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_owner_safe_signers),
         cmocka_unit_test(test_contract_signature_data),
         cmocka_unit_test(test_direct),
         cmocka_unit_test(test_safe_through_timelock),
