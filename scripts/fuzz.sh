@@ -43,6 +43,13 @@ dict_flag() {
   fi
 }
 
+# Extra libFuzzer flags for target $1 from fuzz/NAME.flags (one line), if there is one.
+extra_flags() {
+  if [ -f "fuzz/$1.flags" ]; then
+    cat "fuzz/$1.flags"
+  fi
+}
+
 # Prints one summary line from a libFuzzer log: inputs run, coverage, and (long runs, where it
 # means something) executions per second; a smoke run is too short for a rate.
 summary() {
@@ -63,7 +70,7 @@ run_one() {
   local crashes="$BUILD/crashes/$t" log="$BUILD/$LOGS/$t.log"
   mkdir -p "$work" "$crashes" "$BUILD/$LOGS"
   # shellcheck disable=SC2046
-  if "$BUILD/fuzz_$t" "$@" $(dict_flag "$t") -print_final_stats=1 -timeout=20 \
+  if "$BUILD/fuzz_$t" "$@" $(dict_flag "$t") $(extra_flags "$t") -print_final_stats=1 -timeout=20 \
       -artifact_prefix="$crashes/" "$work" "fuzz/corpus/$t" >"$log" 2>&1; then
     echo "fuzz $t: ok ($(summary "$log"))"
   else
