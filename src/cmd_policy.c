@@ -167,11 +167,12 @@ static json_t *pending_json(const kms_audit_ops *ops, const kms_audit_proposals 
     }
     for (size_t i = 0; p && i < props->n; i++) {
         const kms_audit_proposal *a = &props->items[i];
-        json_array_append_new(p, json_pack("{s:s,s:o,s:o,s:I,s:I,s:s?}", "file", a->path, "safe",
-                                           eth_json_address(a->p.safe), "safeTxHash",
+        json_array_append_new(p, json_pack("{s:s,s:o,s:o,s:I,s:I,s:I,s:s?}", "file", a->path,
+                                           "safe", eth_json_address(a->p.safe), "safeTxHash",
                                            eth_json_hex(a->p.safe_tx_hash, 32), "signatures",
-                                           (json_int_t)kms_proposal_count_sigs(&a->p), "threshold",
-                                           (json_int_t)a->threshold, "description",
+                                           (json_int_t)kms_proposal_count_sigs(&a->p),
+                                           "nestedSignatures", (json_int_t)a->p.nnested,
+                                           "threshold", (json_int_t)a->threshold, "description",
                                            a->p.description));
     }
     return json_pack("{s:o,s:o}", "operations", o, "proposals", p);

@@ -249,10 +249,13 @@ static void print_proposal(const kms_audit_proposal *a, const cli_known *known)
     char safe[43], nonce[U256_DEC_MAX], hash[67], shown[ETH_CLIP_BUF];
     u256_to_dec(&a->p.tx.nonce, nonce);
     eth_hex_encode(a->p.safe_tx_hash, 32, hash);
+    char nested[64] = "";
+    if (a->p.nnested)
+        snprintf(nested, sizeof nested, " (and %zu by owners of owner Safes)", a->p.nnested);
     printf("Safe proposal %s: Safe %s, nonce %s, safeTxHash %s, %zu of %" PRIu64
-           " signatures%s\n",
+           " signatures%s%s\n",
            eth_text_clipz(a->path, shown), addr_text(a->p.safe, safe), nonce, hash,
-           kms_proposal_count_sigs(&a->p), a->threshold,
+           kms_proposal_count_sigs(&a->p), a->threshold, nested,
            u256_cmp(&a->p.tx.nonce, &a->safe_nonce) > 0 ? " (waits for an earlier nonce)" : "");
     if (a->p.description)
         printf("    %s\n", a->p.description);

@@ -248,7 +248,7 @@ const COMMANDS = {
       calls: [{ target: m.kms, action, arg, data: calldata(action, arg) }] };
     m.proposals = (m.proposals || []).concat([{ description: `DstackKms.${ACTIONS[action][0].split('(')[0]}(${arg})`,
       file: path, safe: m.safe, safeTxHash: safeTxHash(m, m.tl, timelockCall(m, op, 'schedule'), m.safeNonce),
-      signatures: 1, threshold: m.threshold }]);
+      signatures: 1, nestedSignatures: 0, threshold: m.threshold }]);
     save(m);
   },
 

@@ -67,6 +67,7 @@ start_anvil() {
 start_serve() {
   local name=$1
   shift
+  : >"$tmp/$name.log" # there before the first look for the port
   "$KMSCTL" serve --port 0 --head-poll 50ms --timeout 2s "$@" 2>"$tmp/$name.log" </dev/null &
   serve_pid=$!
   pids+=("$serve_pid")
