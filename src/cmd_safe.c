@@ -348,12 +348,14 @@ static int collect(const cli_chain *ch, const kms_proposal *p, const cli_safe_on
         for (size_t k = 0; k < p->nsigs && !s; k++)
             if (memcmp(p->sigs[k].owner, owner, 20) == 0)
                 s = &p->sigs[k];
-        if (s)
+        if (s) {
             x->sigs[x->n++] = *s;
-        else if (cli_safe_inner_ready(oc, i) && add_contract(ch, p, owner, x, &err) != 0)
-            return cli_fail_err(&err);
-        else if (!cli_safe_inner_ready(oc, i) && (oc->approved[i] || memcmp(owner, me, 20) == 0))
+        } else if (cli_safe_inner_ready(oc, i)) {
+            if (add_contract(ch, p, owner, x, &err) != 0)
+                return cli_fail_err(&err);
+        } else if (oc->approved[i] || memcmp(owner, me, 20) == 0) {
             kms_safe_sig_approved(owner, &x->sigs[x->n++]);
+        }
     }
     if (x->n + x->nc < oc->info.threshold)
         return cli_fail("%zu of %" PRIu64 " signatures: not enough to execute (see kmsctl safe "
