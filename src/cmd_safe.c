@@ -575,6 +575,29 @@ static int safe_flag(const cli_call *c, uint8_t out[20])
     return eth_address_parse(s, out, 1, &err) ? cli_usage(c, "--safe: %s", err.msg) : CLI_OK;
 }
 
+/* What owner is, for safe info: "" (an account without code), " (a Safe: 2 of 3 owners; they
+ * sign for it with safe sign --for-safe)", or " (a contract)". Returns 0 or an RPC error. */
+static int owner_kind(eth_rpc *rpc, const uint8_t owner[20], char out[128], eth_error *err)
+{
+    eth_buf code = {0};
+    kms_safe_info inner;
+    out[0] = '\0';
+    int rc = eth_rpc_get_code(rpc, owner, "latest", &code, err);
+    size_t n = code.len;
+    eth_buf_clear(&code);
+    if (rc || n == 0)
+        return rc;
+    rc = kms_safe_read(rpc, owner, "latest", &inner, err);
+    if (rc == -ETH_ESTATE || rc == -ETH_EREVERT || rc == -ETH_EINVAL) {
+        snprintf(out, 128, " (a contract)");
+        return 0;
+    }
+    if (rc == 0)
+        snprintf(out, 128, " (a Safe: %" PRIu64 " of %zu owners; they sign for it with safe sign "
+                           "--for-safe)", inner.threshold, inner.nowners);
+    return rc;
+}
+
 static int run_info(cli_call *c)
 {
     uint8_t safe[20];
@@ -603,10 +626,16 @@ static int run_info(cli_call *c)
         u256_to_dec(&i.nonce, nonce);
         printf("Safe %s (version %s): %" PRIu64 " of %zu owners, nonce %s\n",
                cli_opt(c, "safe"), i.version, i.threshold, i.nowners, nonce);
-        for (size_t k = 0; k < i.nowners; k++) {
+        for (size_t k = 0; rc == CLI_OK && k < i.nowners; k++) {
+            char kind[128];
             eth_address_checksum(i.owners[k], a);
-            printf("  owner     %s\n", a);
+            if (owner_kind(ch.rpc, i.owners[k], kind, &err) != 0)
+                rc = cli_fail_err(&err);
+            else
+                printf("  owner     %s%s\n", a, kind);
         }
+    }
+    if (rc == CLI_OK && !c->json) {
         eth_address_checksum(i.singleton, a);
         printf("  singleton %s\n", a);
         eth_address_checksum(i.fallback_handler, a);

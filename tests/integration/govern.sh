@@ -213,6 +213,9 @@ INNER=$(field "$tmp/out" safe)
 expect "an outer Safe: 2 of owner 1 and the inner Safe" 0 '"safe"' safe create \
   --owners "$DEV1,$INNER" --threshold 2 --salt-nonce 8 --dev-account 0 --json
 OUTER=$(field "$tmp/out" safe)
+expect "safe info tells an owner Safe from a key" 0 "owner     $INNER \\(a Safe: 2 of 3 owners" \
+  safe info --safe "$OUTER"
+grep -q "owner     $DEV1\$" "$tmp/out" && ok || bad "a key owner was described: $(cat "$tmp/out")"
 expect "an app owned by the outer Safe" 0 "\"app\":\"0x" kms deploy-app --owner "$OUTER" \
   --dev-account 4 --json
 APP3=$(field "$tmp/out" app)
