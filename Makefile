@@ -54,10 +54,12 @@ asan-devnet-test: build-asan
 
 # On a devnet (tests/integration): deploy and verify (each model, a delayed hand-over, altered
 # deployments, bad input, a deployment killed after each transaction and resumed), and
-# governance (every model, Safe proposals signed offline and merged, timelock rounds, upgrades).
+# governance (every model, Safe proposals signed offline and merged, timelock rounds, upgrades),
+# and every owner-protected action under each model (govern_matrix.sh, about 25 s).
 integration-test: build
 	bash tests/integration/deploy.sh $(BUILD)/kmsctl
 	bash tests/integration/govern.sh $(BUILD)/kmsctl
+	bash tests/integration/govern_matrix.sh $(BUILD)/kmsctl
 
 # kmsctl serve (the boot-authorization webhook) against a devnet and plain anvils: both routes,
 # the bad-input table, a node killed and back, failover, a lying provider under quorum,

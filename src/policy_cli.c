@@ -201,7 +201,7 @@ static int batch_line(cli_call *c, const cli_policy_env *e, kms_action_target t,
 static int from_batch(cli_call *c, const cli_policy_env *e, kms_action_target t,
                       cli_gov_calls *l, size_t *skipped)
 {
-    const char *path = cli_opt(c, "batch");
+    const char *path = cli_declares(c, "batch") ? cli_opt(c, "batch") : NULL; /* not on renounce */
     if (!path)
         return CLI_OK;
     eth_buf b = {0};
