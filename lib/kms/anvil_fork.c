@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "eth/file.h"
 #include "eth/rpc_eth.h"
 #include "internal/clock.h"
 #include "internal/devnet_proc.h"
@@ -35,20 +36,21 @@ static int write_config(kms_fork *f, const char *url, eth_error *err)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             return eth_fail(err, ETH_EINVAL, "the RPC URL holds a control character");
     snprintf(f->config, sizeof f->config, "%s/foundry.toml", f->dir);
-    int fd = open(f->config, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!out) {
-        if (fd >= 0)
-            close(fd);
-        f->config[0] = '\0';
-        return eth_fail(err, ETH_EIO, "cannot write the simulation fork's configuration");
+    eth_buf toml = {.secret = true}; /* the URL may hold an API key */
+    int rc = eth_buf_append_str(&toml, "[rpc_endpoints]\n" FORK_ALIAS " = \"", err);
+    for (const char *p = url; rc == 0 && *p; p++) {
+        char esc[2] = {'\\', *p};
+        rc = *p == '"' || *p == '\\' ? eth_buf_append(&toml, esc, 2, err)
+                                       : eth_buf_append(&toml, p, 1, err);
     }
-    fputs("[rpc_endpoints]\n" FORK_ALIAS " = \"", out);
-    for (const char *p = url; *p; p++)
-        fprintf(out, *p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
-    fputs("\"\n", out);
-    return fclose(out) == 0 ? 0 : eth_fail(err, ETH_EIO, "cannot write the simulation fork's "
-                                                         "configuration");
+    if (rc == 0)
+        rc = eth_buf_append_str(&toml, "\"\n", err);
+    if (rc == 0 && (rc = eth_file_create(f->config, toml.data, toml.len, 0600, err)) != 0)
+        rc = eth_error_prefix(err, "the simulation fork's configuration: ");
+    eth_buf_clear(&toml);
+    if (rc)
+        f->config[0] = '\0';
+    return rc;
 }
 
 /* Creates the log file in f's folder; returns its fd or -1. */

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "anvil.h"
+#include "kms/anvil_fork.h"
 #include "eth/address.h"
 #include "eth/buf.h"
 #include "eth/file.h"
@@ -388,6 +389,36 @@ static void test_safe_check_plain_chain(void **state)
 
 /* CREATE2 on EIP-1014's example 4 (deployer 0x00..00, salt 0, init code 0xdeadbeef; cast
  * create2 gives the same). */
+/* The simulation fork reads its URL from a foundry.toml it writes: a URL holding '"' and '\'
+ * (escaped in the TOML string) still reaches the node, and one with a control character is
+ * refused before anything is written. */
+static void test_fork_url_escaped(void **state)
+{
+    (void)state;
+    test_anvil plain;
+    setenv("KMSCTL_ANVIL", anvil_bin, 0);
+    assert_int_equal(test_anvil_start(&plain, NULL), 0);
+    char url[160];
+    snprintf(url, sizeof url, "%s/?key=a\"b\\c", plain.url);
+    kms_fork f;
+    eth_error e = {0};
+    int rc = kms_fork_start(anvil_bin, url, 30000, &f, &e);
+    uint64_t id = 0;
+    if (rc == 0) {
+        eth_rpc *rpc = open_url(f.url);
+        rc = eth_rpc_chain_id(rpc, &id, &e);
+        eth_rpc_free(rpc);
+        kms_fork_stop(&f);
+    }
+    snprintf(url, sizeof url, "%s/?key=a\nb", plain.url);
+    int bad = kms_fork_start(anvil_bin, url, 30000, &f, &e);
+    test_anvil_stop(&plain);
+    assert_int_equal(rc, 0);
+    assert_int_equal(id, 31337);
+    assert_int_equal(bad, -ETH_EINVAL);
+    assert_string_equal(e.msg, "the RPC URL holds a control character");
+}
+
 static void test_create2_vector(void **state)
 {
     (void)state;
@@ -577,6 +608,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_start_records_state),
+        cmocka_unit_test(test_fork_url_escaped),
         cmocka_unit_test(test_second_start_refused),
         cmocka_unit_test(test_status),
         cmocka_unit_test(test_safe_at_canonical_addresses),
