@@ -41,8 +41,6 @@ free_port() {
     s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
 }
 
-DEV0=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
-DEV1=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
 # anvil's first public test key: must never be printed
 KEY0=ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
 

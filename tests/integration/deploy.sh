@@ -24,10 +24,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# anvil's public dev accounts (the "test test ... junk" mnemonic).
-DEV1=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
-DEV2=0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
-DEV3=0x90F79bf6EB2c4f870365E785982E1f101E93b906
+# anvil's public dev account 4: a stranger to every deployment here
 EVIL=0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65
 printf '8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba\n' >"$tmp/dev5.key"
 chmod 600 "$tmp/dev5.key"
@@ -41,10 +38,6 @@ devnet_start() {
 devnet_restart() { "$KMSCTL" devnet stop >/dev/null 2>&1; devnet_start; }
 
 # field FILE PATH: a value of a JSON file, by a dotted path.
-field() {
-  node -e 'let v = JSON.parse(require("fs").readFileSync(process.argv[1]));
-    for (const k of process.argv[2].split(".")) v = v[k]; console.log(v)' "$1" "$2"
-}
 
 cat >"$tmp/config.json" <<'EOF'
 {"gatewayAppId": "gw-app-1",

@@ -29,9 +29,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-DEV1=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
-DEV2=0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
-DEV3=0x90F79bf6EB2c4f870365E785982E1f101E93b906
 printf '8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba\n' >"$tmp/dev5.key"
 chmod 600 "$tmp/dev5.key"
 printf '{"gatewayAppId": "gw", "osImages": ["0x%s"]}' "$(printf '44%.0s' {1..32})" >"$tmp/small.json"

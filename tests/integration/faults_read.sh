@@ -35,8 +35,6 @@ trap 'exit 1' INT TERM HUP
 t_start=$(date +%s)
 ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 h() { printf '%s' "$(printf "$1%.0s" {1..32})"; } # h 11: 1111...11 (32 bytes, no 0x)
-field() { node -e 'let v = JSON.parse(require("fs").readFileSync(process.argv[1]));
-  for (const k of process.argv[2].split(".")) v = v[k]; console.log(v)' "$1" "$2"; }
 UNAVAILABLE='{"isAllowed":false,"reason":"authorization backend unavailable","gatewayAppId":""}'
 ALLOWED='{"isAllowed":true,"reason":"","gatewayAppId":"gw-read"}'
 

@@ -19,17 +19,11 @@
 trap '"$KMSCTL" devnet stop >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM HUP
 
-DEV1=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
-DEV2=0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
-DEV3=0x90F79bf6EB2c4f870365E785982E1f101E93b906
 printf '5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a\n' >dev2.key
 chmod 600 dev2.key
-h() { printf '0x%s' "$(printf "$1%.0s" {1..32})"; } # h 11: 0x1111...11 (32 bytes)
 
 "$KMSCTL" devnet start --port 0 >/dev/null 2>&1 || { echo "govern: devnet start failed"; exit 1; }
 URL=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).url)' "$KMSCTL_DEVNET_DIR/state.json")
-field() { node -e 'let v = JSON.parse(require("fs").readFileSync(process.argv[1]));
-  for (const k of process.argv[2].split(".")) v = v[k]; console.log(v)' "$1" "$2"; }
 call() { "$CAST" call --rpc-url "$URL" "$@"; }
 
 # sign_exec FILE: owners 1 and 2 sign (2 with no chain at all) in copies, merged by exec.

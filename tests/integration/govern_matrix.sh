@@ -17,13 +17,6 @@
 trap '"$KMSCTL" devnet stop >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM HUP
 
-DEV1=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
-DEV2=0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
-DEV3=0x90F79bf6EB2c4f870365E785982E1f101E93b906
-DEV7=0x14dC79964da2C08b23698B3D3cc7Ca32193d9955
-h() { printf '0x%s' "$(printf "$1%.0s" {1..32})"; } # h 11: 0x1111...11 (32 bytes)
-field() { node -e 'let v = JSON.parse(require("fs").readFileSync(process.argv[1]));
-  for (const k of process.argv[2].split(".")) v = v[k]; console.log(v)' "$1" "$2"; }
 
 "$KMSCTL" devnet start --port 0 >/dev/null 2>&1 || { echo "govern_matrix: devnet start failed"; exit 1; }
 URL=$(field "$KMSCTL_DEVNET_DIR/state.json" url)

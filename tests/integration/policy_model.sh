@@ -35,9 +35,6 @@ ADDR=(0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 0x70997970C51812dc3A010C7d01b50
       0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65 0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc
       0x976EA74026E726554dB657fA54763abd0C3a0aa9)
 KEY5=0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba # anvil's public key 5
-h() { printf '0x%s' "$(printf "$1%.0s" {1..32})"; } # h 1a: 0x1a1a...1a (32 bytes)
-field() { node -e 'let v = JSON.parse(require("fs").readFileSync(process.argv[1]));
-  for (const k of process.argv[2].split(".")) v = v[k]; console.log(v)' "$1" "$2"; }
 head_block() { "$CAST" block-number --rpc-url "$URL"; }
 call() { "$CAST" call --rpc-url "$URL" "$@"; }
 # next_address ADDR: where ADDR's next contract creation lands (its nonce now)

@@ -44,7 +44,6 @@ printf '%s\n' "$KEY1" >"$tmp/secret/key1"
 printf '0x%s\n' "$KEY2" >"$tmp/secret/key2"
 printf '%s\n' "$PW" >"$tmp/secret/pw"
 chmod 600 "$tmp/secret/"*
-DEV3=0x90F79bf6EB2c4f870365E785982E1f101E93b906
 
 # logged NAME RC PATTERN ARGS...: expect, keeping the command's stdout and stderr for the scan.
 n=0

@@ -30,7 +30,6 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 h() { printf '%s' "$(printf "$1%.0s" {1..32})"; } # h 11: 1111...11 (32 bytes, no 0x)
-DEV0=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
 printf 'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80\n' >dev0.key
 chmod 600 dev0.key
 INVALID='{"isAllowed":false,"reason":"invalid authorization request","gatewayAppId":""}'
