@@ -117,3 +117,13 @@ void fakenode_stop(fakenode *f)
     pthread_join(f->thread, NULL);
     close(f->fd);
 }
+
+bool fakenode_json(json_t *answer, int *status, char *out, size_t cap)
+{
+    char *text = json_dumps(answer, JSON_COMPACT);
+    snprintf(out, cap, "%s", text ? text : "");
+    free(text);
+    json_decref(answer);
+    *status = 200;
+    return true;
+}

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <pthread.h>
+#include <jansson.h>
 
 /* Decides the answer to one request body: sets *status (200, 500, ...) and writes the body to
  * out[0..cap), or returns false to answer nothing and hold the connection open. */
@@ -28,5 +29,9 @@ int fakenode_start(fakenode *f, fakenode_handler h, void *ctx);
 
 /* Stops the thread and closes the socket. */
 void fakenode_stop(fakenode *f);
+
+/* For a handler: writes answer (taken: released here) to out[0..cap) as compact JSON and sets
+ * *status to 200. Returns true (answer the request). */
+bool fakenode_json(json_t *answer, int *status, char *out, size_t cap);
 
 #endif

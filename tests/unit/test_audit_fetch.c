@@ -46,13 +46,8 @@ static bool answer_logs(void *ctx, const char *body, int *status, char *out, siz
     (void)ctx;
     json_error_t je;
     json_t *req = json_loads(body, 0, &je), *ans = logs_answer(req);
-    char *text = json_dumps(ans, JSON_COMPACT);
-    snprintf(out, cap, "%s", text);
-    free(text);
-    json_decref(ans);
     json_decref(req);
-    *status = 200;
-    return true;
+    return fakenode_json(ans, status, out, cap);
 }
 
 /* Reads blocks 5..45 through f with threads workers and ranges of span blocks (at most
@@ -121,12 +116,8 @@ static bool answer_batch(void *ctx, const char *body, int *status, char *out, si
                                              json_object_get(r, "id"), "result",
                                              json_array_get(json_object_get(r, "params"), 0)));
     }
-    char *text = json_dumps(res, JSON_COMPACT);
-    snprintf(out, cap, "%s", text);
-    free(text);
     json_decref(reqs);
-    json_decref(res);
-    return true;
+    return fakenode_json(res, status, out, cap);
 }
 
 typedef struct echo {

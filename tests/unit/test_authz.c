@@ -87,13 +87,8 @@ static bool handler(void *ctx, const char *body, int *status, char *out, size_t 
             json_array_append_new(reply, answer_one(n, json_array_get(req, i)));
     } else
         reply = answer_one(n, req);
-    char *text = json_dumps(reply, JSON_COMPACT);
-    snprintf(out, cap, "%s", text);
-    free(text);
-    json_decref(reply);
     json_decref(req);
-    *status = 200;
-    return true;
+    return fakenode_json(reply, status, out, cap);
 }
 
 static void node_start(node *n, const char *answer)

@@ -503,13 +503,8 @@ static bool answer_shifted_ids(void *ctx, const char *body, int *status, char *o
         json_array_append_new(ans, json_pack("{s:s,s:I,s:s}", "jsonrpc", "2.0", "id", id,
                                              "result", "0x1"));
     }
-    char *text = json_dumps(ans, JSON_COMPACT);
-    snprintf(out, cap, "%s", text);
-    free(text);
-    json_decref(ans);
     json_decref(req);
-    *status = 200;
-    return true;
+    return fakenode_json(ans, status, out, cap);
 }
 
 static void test_batch_wrong_ids(void **state)
